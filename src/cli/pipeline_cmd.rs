@@ -1,0 +1,169 @@
+//! `hftutor pipeline TASK …`: one pipeline run from the command line, printed for people or as
+//! JSON shaped like transformers' pipelines.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::json;
+
+use super::course_cmd::load_course;
+use crate::course::ModelRef;
+use crate::models::{Provision, ProvisionEvent};
+use crate::pipelines::{self, PipelineOutput, RunParams, Stream};
+use crate::task::Task;
+
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// feature-extraction, sentence-similarity, text-generation or tokenize.
+    pub task: String,
+    /// Hub repo id or local folder (default: the course's model for the task).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// The GGUF file inside the model repo (default: the one the course pins).
+    #[arg(long, value_name = "NAME")]
+    pub gguf_file: Option<String>,
+    /// Print JSON shaped like transformers' pipeline output.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, default_value_t = 40)]
+    pub max_new_tokens: usize,
+    /// 0 means greedy decoding.
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f64,
+    #[arg(long)]
+    pub top_k: Option<usize>,
+    #[arg(long)]
+    pub top_p: Option<f64>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Wrap the input as a user message in the model's chat template.
+    #[arg(long)]
+    pub chat: bool,
+    /// System message for --chat (default: the template's own).
+    #[arg(long)]
+    pub system: Option<String>,
+    /// The texts. sentence-similarity compares the first with each of the others.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+}
+
+pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<ExitCode> {
+    let Some(task) = Task::parse(&args.task) else {
+        let names: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
+        anyhow::bail!(
+            "unknown task \"{}\"; tasks are: {}",
+            args.task,
+            names.join(", ")
+        );
+    };
+    let model = match &args.model {
+        Some(id) => ModelRef {
+            id: id.clone(),
+            gguf_file: args.gguf_file.clone(),
+        },
+        None => {
+            let course = load_course(course_dir)?;
+            let mut m = course.models.get(&task).cloned().ok_or_else(|| {
+                anyhow::anyhow!("the course names no model for {task}; pass --model ID_OR_FOLDER")
+            })?;
+            if args.gguf_file.is_some() {
+                m.gguf_file = args.gguf_file.clone();
+            }
+            m
+        }
+    };
+    let params = RunParams {
+        max_new_tokens: args.max_new_tokens,
+        temperature: args.temperature,
+        top_k: args.top_k,
+        top_p: args.top_p,
+        seed: args.seed,
+        chat: args.chat,
+        system: args.system.clone(),
+    };
+    let provision = Provision::from_env();
+    let mut on_event = |e: ProvisionEvent| match e {
+        ProvisionEvent::Note(n) => eprintln!("{n}"),
+        ProvisionEvent::Progress { .. } => {}
+    };
+    let mut pipeline = pipelines::load(task, &model, &provision, &mut on_event)?;
+    let stream_text = !args.json && task == Task::TextGeneration;
+    if stream_text && !args.chat {
+        print!("{}", args.inputs.join(" "));
+    }
+    let mut on_stream = |s: Stream| {
+        if stream_text {
+            let Stream::Text { text, .. } = s;
+            print!("{text}");
+            let _ = std::io::stdout().flush();
+        }
+        true
+    };
+    let output = pipeline.run(&args.inputs, &params, 1, &mut on_stream)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&to_json(&output, args.chat))?);
+    } else {
+        print_human(&args.inputs, &output);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// JSON as transformers' pipelines shape it.
+pub fn to_json(output: &PipelineOutput, chat: bool) -> serde_json::Value {
+    match output {
+        PipelineOutput::Embeddings(v) => json!(v),
+        PipelineOutput::Similarities(s) => json!(s),
+        PipelineOutput::Generations(g) => json!(g
+            .iter()
+            .map(|g| {
+                let text = if chat {
+                    g.text.clone()
+                } else {
+                    format!("{}{}", g.prompt, g.text)
+                };
+                json!({ "generated_text": text })
+            })
+            .collect::<Vec<_>>()),
+        PipelineOutput::Tokens(t) => json!(t),
+    }
+}
+
+fn print_human(inputs: &[String], output: &PipelineOutput) {
+    match output {
+        PipelineOutput::Embeddings(vectors) => {
+            for (text, v) in inputs.iter().zip(vectors) {
+                let head: Vec<String> = v.iter().take(6).map(|x| format!("{x:+.4}")).collect();
+                println!("{text:?}: {} dimensions [{} …]", v.len(), head.join(", "));
+            }
+        }
+        PipelineOutput::Similarities(scores) => {
+            for (other, s) in inputs.iter().skip(1).zip(scores) {
+                println!("{s:.4}  {:?} ↔ {other:?}", inputs[0]);
+            }
+        }
+        PipelineOutput::Generations(gens) => {
+            println!();
+            for g in gens {
+                eprintln!(
+                    "[{} tokens, {:?}; prompt {:.0} tok/s, decode {:.1} tok/s]",
+                    g.token_ids.len(),
+                    g.stop,
+                    g.prompt_tokens_per_s,
+                    g.decode_tokens_per_s
+                );
+            }
+        }
+        PipelineOutput::Tokens(all) => {
+            for (text, tokens) in inputs.iter().zip(all) {
+                println!("{text:?}: {} tokens", tokens.len());
+                let line: Vec<String> = tokens
+                    .iter()
+                    .map(|t| format!("{}({})", t.token, t.id))
+                    .collect();
+                println!("  {}", line.join(" "));
+            }
+        }
+    }
+}

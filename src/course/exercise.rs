@@ -1,0 +1,473 @@
+//! An ```exercise block: from its raw YAML to an [`Exercise`], with the rules on its fields
+//! (task, model, inputs, params, runs, feedback, hints, solutions and counterexamples).
+
+use crate::checks;
+use crate::pipelines::RunParams;
+use crate::task::Task;
+
+use super::check_spec::{self, Context};
+use super::raw::{Answer, Answers, RawExercise, RawInput, RawParams};
+use super::report::Report;
+use super::types::{Exercise, Feedback, InputField, ModelRef, Param};
+use super::yaml_doc::YamlDoc;
+use super::{did_you_mean, ids};
+
+const TASK_LIST: &str = "feature-extraction, sentence-similarity, text-generation, tokenize";
+
+/// Converts and checks an exercise; `None` when too much is missing to make one.
+pub fn convert(
+    doc: &YamlDoc,
+    raw: RawExercise,
+    fence_line: usize,
+    report: &mut Report,
+) -> Option<Exercise> {
+    let what = match &raw.id {
+        Some(id) => format!("exercise \"{id}\""),
+        None => "exercise".to_string(),
+    };
+    let id = match &raw.id {
+        None => {
+            report.error(
+                doc.anchor(),
+                "exercise has no id: add `id: a-short-name` (unique in the lesson)",
+            );
+            None
+        }
+        Some(id) => {
+            if let Err(m) = ids::check(id) {
+                report.error(doc.value_pos("id"), m);
+            }
+            Some(id.clone())
+        }
+    };
+    let task = match raw.task.as_deref() {
+        None => {
+            report.error(
+                doc.anchor(),
+                format!("{what} has no task: add `task:` with one of {TASK_LIST}"),
+            );
+            None
+        }
+        Some(name) => {
+            let task = Task::parse(name);
+            if task.is_none() {
+                let all = Task::ALL.iter().flat_map(|t| t.names().iter().copied());
+                let hint = match did_you_mean::closest(name, all) {
+                    Some(c) => format!(" (did you mean \"{c}\"?)"),
+                    None => format!("; tasks are: {TASK_LIST}"),
+                };
+                report.error(
+                    doc.value_pos("task"),
+                    format!("unknown task \"{name}\"{hint}"),
+                );
+            }
+            task
+        }
+    };
+    let goal = match raw.goal.as_deref().map(str::trim) {
+        Some(g) if !g.is_empty() => Some(g.to_string()),
+        _ => {
+            report.error(
+                doc.anchor(),
+                format!("{what} has no goal: add `goal:` with one sentence the student can act on"),
+            );
+            None
+        }
+    };
+    let model = raw.model.and_then(|m| {
+        if m.id.is_empty() {
+            report.error(
+                doc.pos("model"),
+                "model has an empty id: give a Hub id or a folder",
+            );
+            return None;
+        }
+        if m.file.as_deref().is_some_and(|f| f.trim().is_empty()) {
+            report.error(
+                doc.pos("model"),
+                "model names an empty file: give the .gguf file name, or leave `file` out",
+            );
+        }
+        Some(ModelRef {
+            id: m.id,
+            gguf_file: m.file.map(|f| f.trim().to_string()),
+        })
+    });
+
+    let params = params(doc, raw.params, task, report);
+    let inputs = inputs(doc, raw.inputs, task, &params, report);
+    let runs = runs(doc, raw.runs, task, report);
+    let text_inputs = inputs.iter().filter(|f| f.param.is_none()).count();
+    let can_sample =
+        params.temperature > 0.0 || inputs.iter().any(|f| f.param == Some(Param::Temperature));
+
+    let check = match raw.check {
+        None => {
+            report.error(
+                doc.anchor(),
+                format!("{what} has no check: add `check:` with the conditions that make it pass, e.g. `similarity: {{min: 0.6}}`"),
+            );
+            None
+        }
+        Some(c) => Some(check_spec::convert(
+            doc,
+            c,
+            &Context {
+                task,
+                text_inputs,
+                runs,
+                can_sample,
+            },
+            report,
+        )),
+    };
+
+    let feedback = match raw.feedback {
+        None => {
+            report.warn(
+                doc.anchor(),
+                format!("{what} has no feedback: add `feedback: {{pass: …, fail: …}}`"),
+            );
+            Feedback::default()
+        }
+        Some(f) => {
+            for (key, missing) in [("pass", f.pass.is_none()), ("fail", f.fail.is_none())] {
+                if missing {
+                    report.warn(
+                        doc.pos("feedback"),
+                        format!("feedback has no {key} message"),
+                    );
+                }
+            }
+            Feedback {
+                pass: f.pass.map(|s| s.trim().to_string()),
+                fail: f.fail.map(|s| s.trim().to_string()),
+            }
+        }
+    };
+    let hints = raw.hints.map(|h| h.0).unwrap_or_default();
+    if hints.is_empty() {
+        report.warn(
+            doc.anchor(),
+            format!("{what} has no hints: add 1 to 3, mildest first"),
+        );
+    }
+    for (i, h) in hints.iter().enumerate() {
+        if h.trim().is_empty() {
+            report.error(
+                doc.value_pos(&format!("hints[{i}]")),
+                format!("hint {} is empty", i + 1),
+            );
+        }
+    }
+    let solutions = answers(doc, "solution", raw.solution, &inputs, &what, report);
+    let counterexamples = answers(
+        doc,
+        "counterexample",
+        raw.counterexample,
+        &inputs,
+        &what,
+        report,
+    );
+
+    let exercise = Exercise {
+        id: id?,
+        task: task?,
+        model,
+        goal: goal?,
+        inputs,
+        params,
+        runs,
+        check: check?,
+        feedback,
+        hints: hints.into_iter().map(|h| h.trim().to_string()).collect(),
+        solutions: solutions.iter().map(|(v, _)| v.clone()).collect(),
+        counterexamples: counterexamples.iter().map(|(v, _)| v.clone()).collect(),
+        line: fence_line,
+    };
+    try_answers(doc, &exercise, &solutions, &counterexamples, report);
+    Some(exercise)
+}
+
+fn params(
+    doc: &YamlDoc,
+    raw: Option<RawParams>,
+    task: Option<Task>,
+    report: &mut Report,
+) -> RunParams {
+    let mut p = RunParams::default();
+    let Some(raw) = raw else { return p };
+    if let Some(task) = task.filter(|t| *t != Task::TextGeneration) {
+        report.error(
+            doc.pos("params"),
+            format!("params only apply to text-generation: remove them for task {task}"),
+        );
+        return p;
+    }
+    let mut check = |key: &str, r: Result<(), String>| {
+        if let Err(m) = r {
+            report.error(
+                doc.pos(&format!("params.{key}")),
+                format!("params.{key}: {m}"),
+            );
+        }
+    };
+    if let Some(t) = raw.temperature {
+        check(
+            "temperature",
+            checks::temperature(t).map(|t| p.temperature = t),
+        );
+    }
+    if let Some(k) = raw.top_k {
+        check("top_k", checks::top_k(k).map(|k| p.top_k = Some(k)));
+    }
+    if let Some(v) = raw.top_p {
+        check("top_p", checks::top_p(v).map(|v| p.top_p = Some(v)));
+    }
+    if let Some(s) = raw.seed {
+        check("seed", checks::seed(s).map(|s| p.seed = Some(s)));
+    }
+    if let Some(n) = raw.max_new_tokens {
+        check(
+            "max_new_tokens",
+            checks::max_new_tokens(n).map(|n| p.max_new_tokens = n),
+        );
+    }
+    p.chat = raw.chat.unwrap_or(false);
+    if let Some(system) = raw.system {
+        if !p.chat {
+            report.error(
+                doc.pos("params.system"),
+                "params.system is only used in chat: add `chat: true` to params",
+            );
+        }
+        p.system = Some(system.trim().to_string());
+    }
+    p
+}
+
+fn default_inputs(task: Option<Task>) -> Vec<InputField> {
+    let labels: &[&str] = match task {
+        Some(Task::SentenceSimilarity) => &["First sentence", "Second sentence"],
+        Some(Task::TextGeneration) => &["Prompt"],
+        _ => &["Text"],
+    };
+    labels
+        .iter()
+        .map(|l| InputField {
+            label: l.to_string(),
+            param: None,
+            default: String::new(),
+        })
+        .collect()
+}
+
+fn inputs(
+    doc: &YamlDoc,
+    raw: Option<Vec<RawInput>>,
+    task: Option<Task>,
+    params: &RunParams,
+    report: &mut Report,
+) -> Vec<InputField> {
+    let Some(raw) = raw else {
+        return default_inputs(task);
+    };
+    if raw.is_empty() {
+        report.error(
+            doc.pos("inputs"),
+            "inputs is empty: give at least one input field, or leave `inputs` out",
+        );
+        return default_inputs(task);
+    }
+    let mut fields: Vec<InputField> = Vec::new();
+    // Fields whose `param` was wrong: not text inputs either (no second error about counts).
+    let mut broken_params = 0;
+    for (i, input) in raw.into_iter().enumerate() {
+        let here = format!("inputs[{i}]");
+        let label = input
+            .label
+            .map(|l| l.trim().to_string())
+            .unwrap_or_default();
+        if label.is_empty() {
+            report.error(
+                doc.pos(&here),
+                format!(
+                    "input {} has no label: add `label: …` (what the student types there)",
+                    i + 1
+                ),
+            );
+        }
+        let param = input.param.as_deref().and_then(|name| {
+            let pos = doc.value_pos(&format!("{here}.param"));
+            let Some(param) = Param::parse(name.trim()) else {
+                let names = Param::ALL.map(Param::name);
+                let hint = match did_you_mean::closest(name, names) {
+                    Some(c) => format!(" (did you mean \"{c}\"?)"),
+                    None => format!("; params are: {}", names.join(", ")),
+                };
+                report.error(pos, format!("unknown param \"{name}\"{hint}"));
+                broken_params += 1;
+                return None;
+            };
+            if let Some(task) = task.filter(|t| *t != Task::TextGeneration) {
+                report.error(pos, format!("input \"{label}\" sets {}, but only text-generation has params (task is {task})", param.name()));
+            }
+            if fields.iter().any(|f| f.param == Some(param)) {
+                report.error(pos, format!("two inputs set {}: keep one", param.name()));
+            }
+            if param == Param::System && !params.chat {
+                report.error(pos, "param system is only used in chat: add `chat: true` to params");
+            }
+            Some(param)
+        });
+        let default = match (param, input.default) {
+            (Some(p), Some(d)) => {
+                let mut scratch = params.clone();
+                if let Err(m) = checks::set_param(p, &d, &mut scratch) {
+                    report.error(
+                        doc.pos(&format!("{here}.default")),
+                        format!("input \"{label}\": default \"{d}\" doesn't work: {m}"),
+                    );
+                }
+                d
+            }
+            (Some(p), None) => checks::param_text(p, params),
+            (None, d) => d.unwrap_or_default(),
+        };
+        fields.push(InputField {
+            label,
+            param,
+            default,
+        });
+    }
+    let texts = fields.iter().filter(|f| f.param.is_none()).count() - broken_params;
+    let problem = match task {
+        Some(Task::SentenceSimilarity) if texts < 2 => Some(format!(
+            "task sentence-similarity compares the first text input with the others: give at least 2 text inputs (it has {texts})"
+        )),
+        Some(Task::TextGeneration) if texts != 1 => {
+            Some(format!("task text-generation takes exactly 1 text input, the prompt (it has {texts})"))
+        }
+        _ if texts == 0 => Some("the exercise needs at least one text input (inputs that set a param don't count)".to_string()),
+        _ => None,
+    };
+    if let Some(m) = problem {
+        report.error(doc.pos("inputs"), m);
+    }
+    fields
+}
+
+fn runs(doc: &YamlDoc, raw: Option<i64>, task: Option<Task>, report: &mut Report) -> usize {
+    let Some(n) = raw else { return 1 };
+    let pos = doc.pos("runs");
+    if n < 1 {
+        report.error(pos, format!("runs must be 1 or more, not {n}"));
+        return 1;
+    }
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    if n > checks::MAX_RUNS {
+        report.error(
+            pos,
+            format!(
+                "runs can be at most {} (each run takes time), not {n}",
+                checks::MAX_RUNS
+            ),
+        );
+        return checks::MAX_RUNS;
+    }
+    if let Some(task) = task.filter(|t| *t != Task::TextGeneration && n > 1) {
+        report.error(
+            pos,
+            format!("runs only repeats text-generation: remove it for task {task}"),
+        );
+        return 1;
+    }
+    n
+}
+
+/// Solutions or counterexamples as value lists, each with its path for messages.
+fn answers(
+    doc: &YamlDoc,
+    key: &str,
+    raw: Option<Answers>,
+    inputs: &[InputField],
+    what: &str,
+    report: &mut Report,
+) -> Vec<(Vec<String>, String)> {
+    let list = raw.map(|a| a.0).unwrap_or_default();
+    if list.is_empty() {
+        let (purpose, verb) = if key == "solution" {
+            ("passes", "pass")
+        } else {
+            ("fails", "fail")
+        };
+        report.error(
+            doc.anchor(),
+            format!("{what} has no {key}: add at least one input that {purpose}, for the solver (`{key}: [\"…\"]`); it must {verb} with the real model"),
+        );
+        return Vec::new();
+    }
+    let labels: Vec<String> = inputs.iter().map(|f| format!("\"{}\"", f.label)).collect();
+    let mut out = Vec::new();
+    for (i, answer) in list.into_iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        let values = match answer {
+            Answer::One(s) => vec![s],
+            Answer::Many(v) => v,
+        };
+        if values.len() != inputs.len() {
+            report.error(
+                doc.pos(&path),
+                format!(
+                    "{key} {} has {} but the exercise has {} ({}): give one value per field, in that order",
+                    i + 1,
+                    if values.len() == 1 { "1 value".to_string() } else { format!("{} values", values.len()) },
+                    if inputs.len() == 1 { "1 input field".to_string() } else { format!("{} input fields", inputs.len()) },
+                    labels.join(", ")
+                ),
+            );
+            continue;
+        }
+        out.push((values, path));
+    }
+    out
+}
+
+/// Solutions must be valid inputs that can pass the input conditions; counterexamples valid inputs.
+fn try_answers(
+    doc: &YamlDoc,
+    exercise: &Exercise,
+    solutions: &[(Vec<String>, String)],
+    counterexamples: &[(Vec<String>, String)],
+    report: &mut Report,
+) {
+    for (kind, list) in [("solution", solutions), ("counterexample", counterexamples)] {
+        for (i, (values, path)) in list.iter().enumerate() {
+            let pos = doc.pos(path);
+            match checks::prepare(exercise, values) {
+                Err(m) => report.error(pos, format!("{kind} {}: {m}", i + 1)),
+                Ok(prepared) if kind == "solution" => {
+                    if let Some(c) = checks::input_conditions(exercise, &prepared.texts)
+                        .into_iter()
+                        .find(|c| !c.passed)
+                    {
+                        report.error(pos, format!("solution {} can't pass: {}", i + 1, c.detail));
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+    for (i, (s, _)) in solutions.iter().enumerate() {
+        if let Some(j) = counterexamples.iter().position(|(c, _)| c == s) {
+            report.error(
+                doc.pos(&counterexamples[j].1),
+                format!(
+                    "counterexample {} is the same as solution {}: it can't both pass and fail",
+                    j + 1,
+                    i + 1
+                ),
+            );
+        }
+    }
+}

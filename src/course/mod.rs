@@ -1,0 +1,77 @@
+//! The lesson file format: front matter, steps, exercise and quiz blocks; loading a course
+//! (embedded or from a folder) and validating it with `file:line:col` messages.
+//! Knows nothing of ratatui or candle. The format is described for teachers in lessons/README.md.
+//!
+//! CONTRACT (owned by the course helper): the functions below are what the rest of the crate uses.
+
+mod check_spec;
+mod course_file;
+mod did_you_mean;
+mod exercise;
+mod front_matter;
+mod ids;
+mod lesson;
+mod load;
+mod quiz;
+mod raw;
+mod report;
+mod source;
+mod split;
+mod types;
+mod yaml_doc;
+mod yaml_tree;
+
+use std::path::Path;
+
+pub use check_spec::CHECKS;
+pub use types::*;
+
+use source::Source;
+
+/// One problem found in a course: `file:line:col: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path as shown to the teacher (the course folder joined with the file name).
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    /// Warnings don't make `hftutor check` fail.
+    pub warning: bool,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.warning { "warning: " } else { "" };
+        write!(
+            f,
+            "{}:{}:{}: {kind}{}",
+            self.file, self.line, self.col, self.message
+        )
+    }
+}
+
+/// The default course, embedded in the binary from `lessons/`.
+pub fn load_embedded() -> Result<Course, Vec<Problem>> {
+    into_result(load::load(&Source::Embedded))
+}
+
+/// A course from a folder holding `course.yaml`.
+pub fn load_dir(dir: &Path) -> Result<Course, Vec<Problem>> {
+    into_result(load::load(&Source::Folder(dir.to_path_buf())))
+}
+
+/// Every problem of a course, errors and warnings, in file order (course.yaml, then the
+/// lessons in course order, then files not listed). `None` checks the embedded course.
+pub fn check_course(dir: Option<&Path>) -> Vec<Problem> {
+    let source = match dir {
+        Some(d) => Source::Folder(d.to_path_buf()),
+        None => Source::Embedded,
+    };
+    load::load(&source).1
+}
+
+/// Errors and warnings are returned together when there is at least one error.
+fn into_result((course, problems): (Option<Course>, Vec<Problem>)) -> Result<Course, Vec<Problem>> {
+    course.ok_or(problems)
+}

@@ -1,0 +1,100 @@
+//! Where a course's files come from: the folder embedded in the binary, or a folder on disk.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+/// The default course, `lessons/` at build time.
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
+
+pub enum Source {
+    Embedded,
+    Folder(PathBuf),
+}
+
+/// Files in a course folder that are not lessons.
+fn is_lesson_file(name: &str) -> bool {
+    name.ends_with(".md") && !name.eq_ignore_ascii_case("README.md")
+}
+
+impl Source {
+    pub fn root(&self) -> Option<PathBuf> {
+        match self {
+            Source::Embedded => None,
+            Source::Folder(dir) => Some(dir.clone()),
+        }
+    }
+
+    /// The path of `name` as shown in messages.
+    pub fn shown(&self, name: &str) -> String {
+        match self {
+            Source::Embedded => format!("lessons/{name}"),
+            Source::Folder(dir) => dir.join(name).display().to_string(),
+        }
+    }
+
+    /// Whether the course folder itself exists.
+    pub fn exists(&self) -> bool {
+        match self {
+            Source::Embedded => true,
+            Source::Folder(dir) => dir.is_dir(),
+        }
+    }
+
+    /// The text of `name`: `Ok(None)` when there is no such file, `Err` when it can't be read.
+    pub fn read(&self, name: &str) -> Result<Option<String>, String> {
+        match self {
+            Source::Embedded => match EMBEDDED.get_file(name) {
+                None => Ok(None),
+                Some(f) => f
+                    .contents_utf8()
+                    .map(|s| Some(s.to_string()))
+                    .ok_or_else(not_utf8),
+            },
+            Source::Folder(dir) => {
+                let path = dir.join(name);
+                if !path.is_file() {
+                    return Ok(None);
+                }
+                match std::fs::read(&path) {
+                    Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| not_utf8()),
+                    Err(e) => Err(format!("can't read this file: {e}")),
+                }
+            }
+        }
+    }
+
+    /// The lesson files of the course (top-level `*.md` but README.md), sorted by name.
+    pub fn lesson_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Source::Embedded => EMBEDDED
+                .files()
+                .filter_map(|f| {
+                    f.path()
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .map(str::to_string)
+                })
+                .collect(),
+            Source::Folder(dir) => read_names(dir),
+        };
+        names.retain(|n| is_lesson_file(n));
+        names.sort();
+        names
+    }
+}
+
+fn read_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect()
+}
+
+fn not_utf8() -> String {
+    "this file is not UTF-8 text: save it as UTF-8".to_string()
+}

@@ -1,0 +1,254 @@
+//! The course as plain data: what the parser produces and everything else reads.
+//! No parsing, no drawing, no models here.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::pipelines::RunParams;
+use crate::task::Task;
+
+/// A whole course: its title, lessons in order, and the default model per task.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    pub title: String,
+    /// Where the course came from: `None` for the course embedded in the binary.
+    pub root: Option<PathBuf>,
+    pub lessons: Vec<Lesson>,
+    /// Default model (Hub id or folder, optionally `id#file.gguf`) per task.
+    pub models: BTreeMap<Task, ModelRef>,
+}
+
+/// A model reference: a Hub repo id or a local folder, with the GGUF file to use if any.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelRef {
+    pub id: String,
+    pub gguf_file: Option<String>,
+}
+
+impl ModelRef {
+    pub fn new(id: impl Into<String>) -> Self {
+        ModelRef {
+            id: id.into(),
+            gguf_file: None,
+        }
+    }
+}
+
+impl std::fmt::Display for ModelRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.gguf_file {
+            Some(file) => write!(f, "{} ({file})", self.id),
+            None => f.write_str(&self.id),
+        }
+    }
+}
+
+/// One lesson file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Path shown in messages: relative to the course folder (e.g. `03-embeddings.md`).
+    pub file: String,
+    pub steps: Vec<Step>,
+}
+
+impl Lesson {
+    /// All exercises of the lesson, in order.
+    pub fn exercises(&self) -> impl Iterator<Item = &Exercise> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Exercise(e) => Some(e),
+                _ => None,
+            })
+    }
+
+    /// All quizzes of the lesson, in order.
+    pub fn quizzes(&self) -> impl Iterator<Item = &Quiz> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Quiz(q) => Some(q),
+                _ => None,
+            })
+    }
+}
+
+/// A step: one screen of a lesson, started by a `##` heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of a step.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // few, long-lived values: boxing would only add noise
+pub enum Block {
+    /// Markdown text, rendered by the shell.
+    Markdown(String),
+    Exercise(Exercise),
+    Quiz(Quiz),
+}
+
+/// An exercise: the student gives inputs, a pipeline runs, a check judges the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exercise {
+    /// Unique within the lesson.
+    pub id: String,
+    pub task: Task,
+    /// Overrides the course's default model for the task.
+    pub model: Option<ModelRef>,
+    /// One sentence the student can act on.
+    pub goal: String,
+    /// The input fields the student fills (at least one).
+    pub inputs: Vec<InputField>,
+    /// Fixed generation settings, and how many times to run (checks over several runs).
+    pub params: RunParams,
+    pub runs: usize,
+    pub check: Check,
+    pub feedback: Feedback,
+    /// Mildest first.
+    pub hints: Vec<String>,
+    /// Inputs that must pass, for the headless solver (one value per input field).
+    pub solutions: Vec<Vec<String>>,
+    /// Inputs that must fail, for the headless solver.
+    pub counterexamples: Vec<Vec<String>>,
+    /// 1-based line of the ```exercise fence in the lesson file.
+    pub line: usize,
+}
+
+/// One input field of an exercise panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputField {
+    pub label: String,
+    /// When set, the field sets this generation parameter instead of being pipeline text.
+    pub param: Option<Param>,
+    /// Pre-filled value.
+    pub default: String,
+}
+
+/// A generation parameter a student may set from an input field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    Temperature,
+    TopK,
+    TopP,
+    Seed,
+    MaxNewTokens,
+    System,
+}
+
+impl Param {
+    pub const ALL: [Param; 6] = [
+        Param::Temperature,
+        Param::TopK,
+        Param::TopP,
+        Param::Seed,
+        Param::MaxNewTokens,
+        Param::System,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::Temperature => "temperature",
+            Param::TopK => "top_k",
+            Param::TopP => "top_p",
+            Param::Seed => "seed",
+            Param::MaxNewTokens => "max_new_tokens",
+            Param::System => "system",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Param> {
+        Param::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// What the teacher says on a pass and on a fail (the check adds its own specifics).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Feedback {
+    pub pass: Option<String>,
+    pub fail: Option<String>,
+}
+
+/// A machine check: every condition set must hold for a pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Check {
+    /// sentence-similarity: bounds on each score (first input against each other input).
+    pub similarity: Option<Bounds>,
+    /// text-generation / tokenize: the output must contain each of these (case-insensitive).
+    pub contains: Vec<String>,
+    /// The output must contain none of these (case-insensitive).
+    pub not_contains: Vec<String>,
+    /// The student's inputs must contain none of these (case-insensitive): "make the model write
+    /// *dragon* without typing it yourself".
+    pub input_not_contains: Vec<String>,
+    /// The output must match this regular expression.
+    pub regex: Option<String>,
+    /// Bounds on the number of words in the generated text.
+    pub words: Option<Bounds>,
+    /// Bounds on the number of tokens (tokenize: of the input; generation: generated).
+    pub tokens: Option<Bounds>,
+    /// tokenize: some word of the input is split into at least this many pieces.
+    pub pieces_in_a_word: Option<Bounds>,
+    /// Over several runs: `Same` → all runs gave the same text; `Different` → not all the same.
+    pub runs_agree: Option<Agreement>,
+    /// Bounds on the number of words the text inputs share (case-insensitive, ignoring punctuation).
+    pub shared_words: Option<Bounds>,
+    /// Text inputs must use the same words (as multisets), possibly in another order.
+    pub same_words: bool,
+    /// Text inputs must all be different from each other.
+    pub distinct_inputs: bool,
+}
+
+/// Inclusive bounds; at least one is set.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Bounds {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Bounds {
+    pub fn contains(&self, v: f64) -> bool {
+        self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agreement {
+    Same,
+    Different,
+}
+
+/// A multiple-choice question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    pub id: String,
+    pub question: String,
+    pub choices: Vec<Choice>,
+    /// 1-based line of the ```quiz fence in the lesson file.
+    pub line: usize,
+}
+
+impl Quiz {
+    /// Indices of the correct choices.
+    pub fn correct(&self) -> Vec<usize> {
+        self.choices
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.correct)
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    pub correct: bool,
+    /// Why this choice is right or wrong, shown once picked.
+    pub explain: String,
+}

@@ -1,0 +1,18 @@
+//! hftutor: a terminal tutor for a beginner course on Hugging Face.
+//!
+//! The flow runs one way: lesson files are parsed into a [`course::Course`] (plain data); the
+//! [`shell`] draws it and sends pipeline jobs to the [`worker`] thread, which alone touches models
+//! (resolved to files by [`models`], run by [`pipelines`]); results are judged by [`checks`] and the
+//! student's place is kept by [`progress`].
+
+pub mod checks;
+pub mod cli;
+pub mod course;
+pub mod models;
+pub mod pipelines;
+pub mod progress;
+pub mod shell;
+pub mod solver;
+pub mod task;
+pub mod threads;
+pub mod worker;

@@ -1,0 +1,170 @@
+//! Pipelines: one file per task behind one interface, outputs shaped like transformers' pipelines.
+//! A pipeline gets model files from `models` and text from its caller; it never draws or reads lessons.
+
+use serde::Serialize;
+
+use crate::course::ModelRef;
+use crate::models::{Provision, ProvisionEvent};
+use crate::task::Task;
+
+pub mod chat_template;
+pub mod embeddings;
+pub mod generation;
+pub mod gguf_load;
+pub mod gguf_tokenizer;
+pub mod tokenize;
+
+/// Settings for one run. Fields that don't apply to a task are ignored by it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunParams {
+    pub max_new_tokens: usize,
+    /// 0 (or below) means greedy decoding.
+    pub temperature: f64,
+    pub top_k: Option<usize>,
+    pub top_p: Option<f64>,
+    /// `None`: a fresh random seed per run.
+    pub seed: Option<u64>,
+    /// Wrap the input as a user message in the model's chat template.
+    pub chat: bool,
+    /// System message for `chat`; `None` uses the template's default.
+    pub system: Option<String>,
+}
+
+impl Default for RunParams {
+    fn default() -> Self {
+        RunParams {
+            max_new_tokens: 40,
+            temperature: 0.0,
+            top_k: None,
+            top_p: None,
+            seed: None,
+            chat: false,
+            system: None,
+        }
+    }
+}
+
+/// Why generation stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    EndOfText,
+    MaxTokens,
+    Cancelled,
+}
+
+/// One token of a tokenized text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenInfo {
+    pub id: u32,
+    /// The token as the vocabulary spells it (e.g. `##ing`, `Ġworld`).
+    pub token: String,
+    /// Byte offsets into the input; (0, 0) for special tokens the tokenizer adds (`[CLS]`).
+    pub start: usize,
+    pub end: usize,
+    pub special: bool,
+}
+
+/// The result of a generation run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Generation {
+    /// The exact prompt given to the model (after the chat template, if any).
+    pub prompt: String,
+    /// The continuation only.
+    pub text: String,
+    pub token_ids: Vec<u32>,
+    pub stop: StopReason,
+    /// Prompt tokens/s and decode tokens/s, measured.
+    pub prompt_tokens: usize,
+    pub prompt_tokens_per_s: f64,
+    pub decode_tokens_per_s: f64,
+}
+
+/// What a pipeline returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PipelineOutput {
+    /// feature-extraction: one pooled, normalised vector per input.
+    Embeddings(Vec<Vec<f32>>),
+    /// sentence-similarity: cosine of the first input with each of the others.
+    Similarities(Vec<f32>),
+    /// text-generation: one entry per run.
+    Generations(Vec<Generation>),
+    /// tokenize: the tokens of each input.
+    Tokens(Vec<Vec<TokenInfo>>),
+}
+
+/// Something streamed while a pipeline runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stream {
+    /// Generation produced text (a token's worth, decoded) during run `run`.
+    Text { run: usize, text: String },
+}
+
+/// An error a pipeline reports: shown to the student as is.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("{0}")]
+    BadInput(String),
+    #[error("model error: {0}")]
+    Model(String),
+    #[error(transparent)]
+    Provision(#[from] crate::models::ProvisionError),
+}
+
+impl From<candle_core::Error> for PipelineError {
+    fn from(e: candle_core::Error) -> Self {
+        PipelineError::Model(e.to_string())
+    }
+}
+
+/// A loaded pipeline, kept by the worker and run many times.
+pub trait Pipeline: Send {
+    fn task(&self) -> Task;
+    /// Runs on `inputs` (one or more texts). `runs` > 1 repeats generation (seed + i per run when a
+    /// seed is set). `stream` receives partial results; returning `false` from it cancels.
+    fn run(
+        &mut self,
+        inputs: &[String],
+        params: &RunParams,
+        runs: usize,
+        stream: &mut dyn FnMut(Stream) -> bool,
+    ) -> Result<PipelineOutput, PipelineError>;
+
+    /// The model's chat template as its file has it (Jinja), for generation models that have one.
+    fn chat_template(&self) -> Option<String> {
+        None
+    }
+
+    /// Notes about the last run worth showing the student, e.g. that an input was truncated to
+    /// the model's maximum length.
+    fn last_notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Loads the pipeline for `task` on `model`, getting its files through `provision` (which reports
+/// downloads and imports on `events`). The one entry point: the worker keeps what it returns.
+pub fn load(
+    task: Task,
+    model: &ModelRef,
+    provision: &Provision,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<Box<dyn Pipeline>, PipelineError> {
+    Ok(match task {
+        Task::FeatureExtraction | Task::SentenceSimilarity => {
+            let embedder = embeddings::Embedder::load(model, provision, events)?;
+            Box::new(embeddings::EmbeddingPipeline::new(task, embedder))
+        }
+        Task::TextGeneration => {
+            let generator = generation::Generator::load(model, provision, events)?;
+            Box::new(generation::GenerationPipeline::new(generator))
+        }
+        Task::Tokenize => Box::new(tokenize::TokenizePipeline::load(model, provision, events)?),
+    })
+}
+
+/// A model error with a message.
+pub(crate) fn model_error(message: impl Into<String>) -> PipelineError {
+    PipelineError::Model(message.into())
+}

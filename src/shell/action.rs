@@ -1,0 +1,88 @@
+//! What can happen to the shell (`Action`, the only input `App::update` takes) and what the shell
+//! asks the outside world to do (`Effect`, carried out by the run loop).
+
+use crate::progress::Progress;
+use crate::worker::{JobRequest, WorkerEvent};
+
+/// Everything that changes the shell's state: keys (after the keymap), worker news, time, size.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    CloseHelp,
+
+    // Reading a lesson.
+    NextStep,
+    PrevStep,
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
+    ScrollTop,
+    ScrollBottom,
+
+    // The lesson list.
+    ShowLessons,
+    HideLessons,
+    ListUp,
+    ListDown,
+    /// Opens the lesson at this index (resuming at its saved step).
+    OpenLesson(usize),
+
+    // The exercise panel.
+    /// Focus the exercise's input fields (typing mode).
+    StartTyping,
+    StopTyping,
+    /// Switch to the next exercise/quiz of the step, when it has several.
+    NextPanel,
+    NextField,
+    PrevField,
+    Insert(char),
+    /// Pasted text (bracketed paste): inserted at the cursor, line breaks as spaces.
+    Paste(String),
+    Backspace,
+    Delete,
+    CursorLeft,
+    CursorRight,
+    CursorHome,
+    CursorEnd,
+    ClearField,
+    /// Run the active exercise (prepare → submit).
+    Run,
+    /// Stop the running job.
+    Cancel,
+    /// Reveal the next hint.
+    Hint,
+    /// Scroll the exercise panel's results up / down (when they don't all fit).
+    PanelUp,
+    PanelDown,
+
+    // The quiz panel.
+    QuizUp,
+    QuizDown,
+    QuizSelect(usize),
+    QuizAnswer,
+
+    // From the run loop.
+    Resize(u16, u16),
+    Tick,
+    /// The worker accepted the job `Effect::Submit` asked for, under this id.
+    Submitted(u64),
+    Worker(WorkerEvent),
+    /// The model worker thread ended (it panicked): no more jobs can run.
+    WorkerGone,
+    /// Saving progress failed: the message to show.
+    SaveFailed(String),
+}
+
+/// What `App::update` asks the run loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Send this job to the model worker, then feed back `Action::Submitted(id)`.
+    Submit(JobRequest),
+    /// Ask the worker to stop the running job.
+    Cancel,
+    /// Save this progress (atomically, off the UI thread).
+    Save(Progress),
+    Quit,
+}

@@ -1,0 +1,314 @@
+//! Exercise actions on the `App`: editing the input fields, running (checks::prepare → a job),
+//! following the worker's events, judging the result (checks::judge), hints, recording progress.
+
+use crate::checks;
+use crate::course::{Exercise, ModelRef};
+use crate::pipelines::{PipelineOutput, StopReason, Stream};
+use crate::worker::{JobRequest, WorkerEvent};
+
+use super::action::{Action, Effect};
+use super::app::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
+use super::strings;
+
+impl App {
+    /// The exercise the keys act on, with its key.
+    fn active_exercise(&self) -> Option<(PanelKey, Exercise)> {
+        match self.active_panel() {
+            Some(Panel::Exercise(e)) => Some((self.key(&e.id), e.clone())),
+            _ => None,
+        }
+    }
+
+    /// The model an exercise runs on: its own, else the course's default for the task.
+    pub fn model_for(&self, exercise: &Exercise) -> Option<ModelRef> {
+        exercise
+            .model
+            .clone()
+            .or_else(|| self.course.models.get(&exercise.task).cloned())
+    }
+
+    pub(crate) fn exercise_by_key(&self, key: &PanelKey) -> Option<&Exercise> {
+        self.course
+            .lessons
+            .get(key.0)?
+            .exercises()
+            .find(|e| e.id == key.1)
+    }
+
+    /// Typing-mode actions: focus, fields, cursor, characters.
+    pub(crate) fn edit(&mut self, action: Action) -> Vec<Effect> {
+        let Some((key, exercise)) = self.active_exercise() else {
+            if action == Action::StopTyping {
+                self.focus = Focus::Lesson;
+            }
+            return vec![];
+        };
+        let fields = exercise.inputs.len();
+        let Some(ui) = self.exercises.get_mut(&key) else {
+            return vec![];
+        };
+        match action {
+            Action::StartTyping if fields > 0 => self.focus = Focus::Typing,
+            Action::StopTyping => self.focus = Focus::Lesson,
+            Action::NextField | Action::PrevField if fields > 0 => {
+                ui.field = if action == Action::NextField {
+                    (ui.field + 1) % fields
+                } else {
+                    (ui.field + fields - 1) % fields
+                };
+                ui.cursor = field_len(ui);
+            }
+            Action::Insert(c) => {
+                if let Some(value) = ui.values.get_mut(ui.field) {
+                    let at = byte_at(value, ui.cursor);
+                    value.insert(at, c);
+                    ui.cursor += 1;
+                }
+            }
+            Action::Paste(text) if self.focus == Focus::Typing => {
+                if let Some(value) = ui.values.get_mut(ui.field) {
+                    let clean: String = text
+                        .chars()
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    let at = byte_at(value, ui.cursor);
+                    value.insert_str(at, clean.trim_end());
+                    ui.cursor += clean.trim_end().chars().count();
+                }
+            }
+            Action::Backspace if ui.cursor > 0 => {
+                if let Some(value) = ui.values.get_mut(ui.field) {
+                    let at = byte_at(value, ui.cursor - 1);
+                    value.remove(at);
+                    ui.cursor -= 1;
+                }
+            }
+            Action::Delete => {
+                let cursor = ui.cursor;
+                if let Some(value) = ui.values.get_mut(ui.field) {
+                    if cursor < value.chars().count() {
+                        let at = byte_at(value, cursor);
+                        value.remove(at);
+                    }
+                }
+            }
+            Action::CursorLeft => ui.cursor = ui.cursor.saturating_sub(1),
+            Action::CursorRight => ui.cursor = (ui.cursor + 1).min(field_len(ui)),
+            Action::CursorHome => ui.cursor = 0,
+            Action::CursorEnd => ui.cursor = field_len(ui),
+            Action::ClearField => {
+                if let Some(value) = ui.values.get_mut(ui.field) {
+                    value.clear();
+                    ui.cursor = 0;
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// Enter: prepare the inputs and ask for a job, or say why not.
+    pub(crate) fn run(&mut self) -> Vec<Effect> {
+        let Some((key, exercise)) = self.active_exercise() else {
+            return vec![];
+        };
+        if let Some(r) = &self.running {
+            let text = if r.key == key {
+                strings::ALREADY_RUNNING
+            } else {
+                strings::OTHER_RUNNING
+            };
+            self.set_status(StatusKind::Info, text);
+            return vec![];
+        }
+        if self.worker_gone {
+            self.set_outcome(&key, Outcome::Refused(strings::WORKER_GONE.to_string()));
+            return vec![];
+        }
+        let Some(values) = self.exercises.get(&key).map(|ui| ui.values.clone()) else {
+            return vec![];
+        };
+        let Some(model) = self.model_for(&exercise) else {
+            self.set_outcome(
+                &key,
+                Outcome::Refused(strings::no_model(exercise.task.name())),
+            );
+            return vec![];
+        };
+        let prepared = match checks::prepare(&exercise, &values) {
+            Ok(p) => p,
+            Err(message) => {
+                self.set_outcome(&key, Outcome::Refused(message));
+                return vec![];
+            }
+        };
+        self.set_outcome(&key, Outcome::None);
+        self.panel_offset = 0;
+        if let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) {
+            self.progress
+                .lesson_mut(&lesson)
+                .exercises
+                .entry(key.1.clone())
+                .or_default()
+                .last_input = values;
+        }
+        let request = JobRequest {
+            task: exercise.task,
+            model: model.clone(),
+            inputs: prepared.texts.clone(),
+            params: prepared.params.clone(),
+            runs: prepared.runs.max(1),
+        };
+        self.running = Some(Running {
+            key,
+            job: None,
+            prepared,
+            model: model.to_string(),
+            started: false,
+            loading: None,
+            streamed: Vec::new(),
+            cancelling: false,
+        });
+        vec![Effect::Submit(request)]
+    }
+
+    /// Esc / Ctrl-C during a run.
+    pub(crate) fn cancel(&mut self) -> Vec<Effect> {
+        match self.running.as_mut() {
+            Some(r) if !r.cancelling => {
+                r.cancelling = true;
+                vec![Effect::Cancel]
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Reveals the next hint of the active exercise.
+    pub(crate) fn hint(&mut self) -> Vec<Effect> {
+        let Some((key, exercise)) = self.active_exercise() else {
+            self.set_status(StatusKind::Info, strings::NO_EXERCISE_HERE);
+            return vec![];
+        };
+        let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) else {
+            return vec![];
+        };
+        let ep = self
+            .progress
+            .lesson_mut(&lesson)
+            .exercises
+            .entry(key.1)
+            .or_default();
+        if exercise.hints.is_empty() {
+            self.set_status(StatusKind::Info, strings::NO_HINTS);
+            return vec![];
+        }
+        if ep.hints_used as usize >= exercise.hints.len() {
+            self.set_status(StatusKind::Info, strings::NO_MORE_HINTS);
+            return vec![];
+        }
+        ep.hints_used += 1;
+        vec![self.save()]
+    }
+
+    fn set_outcome(&mut self, key: &PanelKey, outcome: Outcome) {
+        if let Some(ui) = self.exercises.get_mut(key) {
+            ui.outcome = outcome;
+        }
+    }
+
+    /// News from the model worker about the job in flight.
+    pub(crate) fn worker_event(&mut self, event: WorkerEvent) -> Vec<Effect> {
+        let job = match &event {
+            WorkerEvent::Started { job }
+            | WorkerEvent::Loading { job, .. }
+            | WorkerEvent::Stream { job, .. }
+            | WorkerEvent::Finished { job, .. } => *job,
+        };
+        let Some(running) = self.running.as_mut().filter(|r| r.job == Some(job)) else {
+            return vec![]; // a stopped job's late news
+        };
+        match event {
+            WorkerEvent::Started { .. } => running.started = true,
+            WorkerEvent::Loading {
+                message, fraction, ..
+            } => running.loading = Some((message, fraction)),
+            WorkerEvent::Stream {
+                stream: Stream::Text { run, text },
+                ..
+            } => {
+                running.loading = None;
+                if running.streamed.len() <= run {
+                    running.streamed.resize(run + 1, String::new());
+                }
+                running.streamed[run].push_str(&text);
+            }
+            WorkerEvent::Finished {
+                result, elapsed, ..
+            } => {
+                let Some(running) = self.running.take() else {
+                    return vec![];
+                };
+                return self.finished(running, result, elapsed);
+            }
+        }
+        vec![]
+    }
+
+    pub(crate) fn finished(
+        &mut self,
+        running: Running,
+        result: Result<PipelineOutput, String>,
+        elapsed: std::time::Duration,
+    ) -> Vec<Effect> {
+        let stopped = match &result {
+            Ok(PipelineOutput::Generations(gs)) => {
+                gs.iter().any(|g| g.stop == StopReason::Cancelled)
+            }
+            _ => false,
+        };
+        let cancelled = running.cancelling || stopped;
+        let exercise = self.exercise_by_key(&running.key).cloned();
+        let verdict = match (&result, &exercise) {
+            (Ok(output), Some(exercise)) if !cancelled => {
+                Some(checks::judge(exercise, &running.prepared, output))
+            }
+            _ => None,
+        };
+        let mut effects = Vec::new();
+        if let Some(v) = &verdict {
+            if let Some(lesson) = self.course.lessons.get(running.key.0).map(|l| l.id.clone()) {
+                let ep = self
+                    .progress
+                    .lesson_mut(&lesson)
+                    .exercises
+                    .entry(running.key.1.clone())
+                    .or_default();
+                ep.attempts += 1;
+                ep.passed |= v.passed;
+                effects.push(self.save());
+            }
+        }
+        self.panel_offset = 0;
+        let inputs = running.prepared.texts.clone();
+        self.set_outcome(
+            &running.key,
+            Outcome::Done {
+                output: result,
+                verdict,
+                elapsed,
+                cancelled,
+                inputs,
+            },
+        );
+        effects
+    }
+}
+
+fn field_len(ui: &ExerciseUi) -> usize {
+    ui.values.get(ui.field).map_or(0, |v| v.chars().count())
+}
+
+/// The byte offset of the `chars`-th char (or the end).
+fn byte_at(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+}

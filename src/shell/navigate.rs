@@ -1,0 +1,95 @@
+//! Moving around on the `App`: steps (crossing lesson ends), opening lessons, scrolling, and
+//! recording the student's place in the progress.
+
+use super::action::Effect;
+use super::app::{App, Focus, StatusKind};
+use super::{strings, view};
+
+impl App {
+    pub(crate) fn saved_step(&self, lesson: usize) -> usize {
+        let Some(l) = self.course.lessons.get(lesson) else {
+            return 0;
+        };
+        let step = self.progress.lesson(&l.id).map_or(0, |p| p.step);
+        step.min(l.steps.len().saturating_sub(1))
+    }
+
+    pub(crate) fn page(&self) -> isize {
+        (view::lesson_viewport_height(self).saturating_sub(1)).max(1) as isize
+    }
+
+    pub(crate) fn scroll_by(&mut self, delta: isize) -> Vec<Effect> {
+        let max = view::lesson_scroll_max(self);
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+        vec![]
+    }
+
+    /// Moves a step forward or back, crossing into the next or previous lesson at the ends.
+    pub(crate) fn move_step(&mut self, delta: isize) -> Vec<Effect> {
+        let Some(lesson) = self.current_lesson() else {
+            return vec![];
+        };
+        let steps = lesson.steps.len();
+        let target = self.step as isize + delta;
+        if target >= 0 && (target as usize) < steps {
+            self.step = target as usize;
+        } else if target < 0 && self.lesson > 0 {
+            self.lesson -= 1;
+            self.step = self
+                .current_lesson()
+                .map_or(0, |l| l.steps.len().saturating_sub(1));
+        } else if target >= steps as isize && self.lesson + 1 < self.course.lessons.len() {
+            self.lesson += 1;
+            self.step = 0;
+        } else {
+            let text = if delta > 0 {
+                strings::END_OF_COURSE
+            } else {
+                strings::START_OF_COURSE
+            };
+            self.set_status(StatusKind::Info, text);
+            return vec![];
+        }
+        self.entered_step()
+    }
+
+    pub(crate) fn open_lesson(&mut self, i: usize) -> Vec<Effect> {
+        if i >= self.course.lessons.len() {
+            return vec![];
+        }
+        self.focus = Focus::Lesson;
+        if i == self.lesson {
+            return vec![];
+        }
+        self.lesson = i;
+        self.step = self.saved_step(i);
+        self.entered_step()
+    }
+
+    /// Resets the view for a new step and records the place in the progress.
+    pub(crate) fn entered_step(&mut self) -> Vec<Effect> {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Info)
+        {
+            self.status = None;
+        }
+        self.scroll = 0;
+        self.panel = 0;
+        self.panel_offset = 0;
+        self.list_selected = self.lesson;
+        if self.focus == Focus::Typing {
+            self.focus = Focus::Lesson;
+        }
+        let Some(id) = self.current_lesson().map(|l| l.id.clone()) else {
+            return vec![];
+        };
+        self.progress.current_lesson = Some(id.clone());
+        let step = self.step;
+        let lp = self.progress.lesson_mut(&id);
+        lp.step = step;
+        lp.steps_seen = lp.steps_seen.max(step + 1);
+        vec![self.save()]
+    }
+}

@@ -1,0 +1,242 @@
+//! The run loop: terminal set-up and restore (every exit path, panics included), a tokio loop that
+//! turns terminal events, worker events and ticks into `Action`s, draws, and carries out `Effect`s
+//! (jobs to the worker, progress saves on their own thread).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::Context;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind,
+};
+use ratatui::crossterm::execute;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+use crate::course::Course;
+use crate::models::Provision;
+use crate::progress::{Progress, ProgressStore};
+use crate::worker::{Worker, WorkerEvent};
+
+use super::action::{Action, Effect};
+use super::app::App;
+use super::view;
+
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the tutor until the student quits. The terminal is restored on every exit path.
+pub fn run(
+    course: Course,
+    store: ProgressStore,
+    progress: Progress,
+    warning: Option<String>,
+    provision: Provision,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .context("cannot start the shell's event loop")?;
+    runtime.block_on(event_loop(course, store, progress, warning, provision))
+}
+
+/// Restores the terminal when dropped (errors and early returns); ratatui's panic hook, wrapped
+/// to also end bracketed paste, covers panics.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn set_up() -> anyhow::Result<(ratatui::DefaultTerminal, TerminalGuard)> {
+        let terminal = ratatui::try_init().context("cannot set up the terminal")?;
+        let guard = TerminalGuard;
+        let restore_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // The model worker catches its own panics and reports them as a failed job: leave
+            // the screen as it is (and print nothing over it).
+            if std::thread::current().name() == Some(crate::worker::THREAD_NAME) {
+                return;
+            }
+            let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+            restore_hook(info);
+        }));
+        // Without it a pasted line break would arrive as Enter and run the exercise.
+        let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+        Ok((terminal, guard))
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+async fn event_loop(
+    course: Course,
+    store: ProgressStore,
+    progress: Progress,
+    warning: Option<String>,
+    provision: Provision,
+) -> anyhow::Result<()> {
+    let (worker_tx, mut worker_rx) = unbounded_channel::<WorkerEvent>();
+    let worker = Worker::spawn(provision, Box::new(move |e| drop(worker_tx.send(e))))
+        .context("cannot start the model worker thread")?;
+    let (action_tx, mut action_rx) = unbounded_channel::<Action>();
+    let saver = Saver::start(store, action_tx)?;
+    let mut app = App::new(course, progress, warning);
+
+    let (mut terminal, guard) = TerminalGuard::set_up()?;
+    let (term_tx, mut term_rx) = unbounded_channel::<Event>();
+    let input = InputReader::start(term_tx)?;
+    let size = terminal.size()?;
+    app.update(Action::Resize(size.width, size.height));
+
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut worker_alive = true;
+    let mut dirty = true;
+    let result = 'outer: loop {
+        if dirty {
+            if let Err(e) = terminal.draw(|frame| view::draw(frame, &app)) {
+                break Err(anyhow::Error::from(e).context("cannot draw the screen"));
+            }
+            dirty = false;
+        }
+        let effects = tokio::select! {
+            event = term_rx.recv() => match event {
+                Some(Event::Key(key)) if key.kind != KeyEventKind::Release => app.on_key(key),
+                Some(Event::Resize(w, h)) => app.update(Action::Resize(w, h)),
+                Some(Event::Paste(text)) => app.update(Action::Paste(text)),
+                Some(_) => continue,
+                // The terminal is gone: nothing more can be read or shown.
+                None => break Ok(()),
+            },
+            event = worker_rx.recv(), if worker_alive => match event {
+                Some(e) => app.update(Action::Worker(e)),
+                None => {
+                    worker_alive = false;
+                    // A panic on the worker thread ran ratatui's hook: take the screen back.
+                    if let Err(e) = reenter(&mut terminal) {
+                        break Err(e);
+                    }
+                    app.update(Action::WorkerGone)
+                }
+            },
+            Some(action) = action_rx.recv() => app.update(action),
+            _ = tick.tick() => {
+                app.update(Action::Tick);
+                dirty = app.running().is_some();
+                continue;
+            }
+        };
+        dirty = true;
+        for effect in effects {
+            match effect {
+                Effect::Submit(request) => {
+                    let job = worker.submit(request);
+                    app.update(Action::Submitted(job));
+                }
+                Effect::Cancel => worker.cancel(),
+                Effect::Save(progress) => saver.save(progress),
+                Effect::Quit => break 'outer Ok(()),
+            }
+        }
+    };
+    input.stop();
+    drop(guard);
+    worker.cancel();
+    saver.finish();
+    result
+}
+
+/// Takes the terminal back (alternate screen, raw mode) after something restored it.
+fn reenter(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
+    use ratatui::crossterm::terminal as ct;
+    ct::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        ct::EnterAlternateScreen,
+        EnableBracketedPaste
+    )?;
+    terminal.clear()?;
+    Ok(())
+}
+
+/// A thread reading terminal events (polling, so it can be stopped) into the loop's channel.
+struct InputReader {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl InputReader {
+    fn start(tx: UnboundedSender<Event>) -> anyhow::Result<InputReader> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::Builder::new()
+            .name("hftutor-input".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    match event::poll(TICK) {
+                        Ok(true) => match event::read() {
+                            Ok(ev) => {
+                                if tx.send(ev).is_err() {
+                                    return;
+                                }
+                            }
+                            Err(_) => return,
+                        },
+                        Ok(false) => {}
+                        Err(_) => return,
+                    }
+                }
+            })
+            .context("cannot start the input thread")?;
+        Ok(InputReader {
+            stop,
+            handle: Some(handle),
+        })
+    }
+
+    fn stop(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Saves progress on its own thread, one save at a time, the newest winning.
+struct Saver {
+    tx: mpsc::Sender<Progress>,
+    handle: JoinHandle<()>,
+}
+
+impl Saver {
+    fn start(store: ProgressStore, report: UnboundedSender<Action>) -> anyhow::Result<Saver> {
+        let (tx, rx) = mpsc::channel::<Progress>();
+        let handle = std::thread::Builder::new()
+            .name("hftutor-save".into())
+            .spawn(move || {
+                while let Ok(mut progress) = rx.recv() {
+                    while let Ok(newer) = rx.try_recv() {
+                        progress = newer;
+                    }
+                    if let Err(e) = store.save(&progress) {
+                        let _ = report.send(Action::SaveFailed(e.to_string()));
+                    }
+                }
+            })
+            .context("cannot start the progress saver thread")?;
+        Ok(Saver { tx, handle })
+    }
+
+    fn save(&self, progress: Progress) {
+        let _ = self.tx.send(progress);
+    }
+
+    /// Writes what is pending and stops.
+    fn finish(self) {
+        drop(self.tx);
+        let _ = self.handle.join();
+    }
+}

@@ -1,0 +1,211 @@
+//! Every user-facing string of the shell, in one place (wording, translation, consistency).
+
+pub const APP_NAME: &str = "hftutor";
+pub const LESSONS_TITLE: &str = "Lessons";
+pub const NO_LESSONS: &str = "This course has no lessons yet.";
+pub const NO_STEPS: &str = "This lesson has no steps yet.";
+pub const END_OF_COURSE: &str = "That was the last step of the course. Well done!";
+pub const START_OF_COURSE: &str = "This is the first step of the course.";
+pub const ALREADY_RUNNING: &str = "Still running… (Esc stops it)";
+pub const OTHER_RUNNING: &str = "Another exercise is still running (Esc stops it).";
+pub const NO_EXERCISE_HERE: &str = "No exercise on this step.";
+pub const NO_HINTS: &str = "This exercise has no hints.";
+pub const NO_MORE_HINTS: &str = "No more hints: you have seen them all.";
+pub const WORKER_GONE: &str =
+    "The model thread stopped unexpectedly (its message shows after you quit): restart hftutor to run models.";
+pub const EXERCISE_MARKER: &str = "▶ Exercise: see the panel below.";
+pub const QUIZ_MARKER: &str = "▶ Quiz: see the panel below.";
+pub const MORE_BELOW: &str = "↓ more";
+pub const PANEL_MORE_ABOVE: &str = "[ ↑ more";
+pub const PANEL_MORE_BELOW: &str = "] ↓ more";
+pub const PANEL_MORE_BOTH: &str = "[ ↑ ] ↓ more";
+pub const MORE_ABOVE: &str = "↑";
+
+pub const EXERCISE: &str = "Exercise";
+pub const QUIZ: &str = "Quiz";
+pub const GOAL: &str = "Goal: ";
+pub const PASSED_MARK: &str = "✓ passed";
+pub const READY: &str = "Enter runs it";
+pub const READY_TYPE: &str = "i to type";
+pub const STARTING: &str = "starting…";
+pub const QUEUED: &str = "waiting for the model worker…";
+pub const RUNNING: &str = "running…";
+pub const STOPPING: &str = "stopping…";
+pub const PASSED: &str = "✓ Passed!";
+pub const NOT_YET: &str = "✗ Not yet.";
+pub const STOPPED: &str = "■ Stopped: this run was not checked.";
+pub const ERROR: &str = "✗ Something went wrong: ";
+pub const CANNOT_RUN: &str = "✗ Cannot run: ";
+pub const RIGHT: &str = "✓ Right!";
+pub const WRONG: &str = "✗ Not quite: try another answer.";
+pub const QUIZ_KEYS: &str = "↑↓ or 1-9 choose · Enter answers";
+
+pub const TOO_SMALL: &str = "Terminal too small for hftutor: make it at least 40×10.";
+
+/// (key, what it does) lists shown in the footer, per mode.
+pub const FOOTER_LESSONS: &[(&str, &str)] = &[
+    ("↑↓", "choose"),
+    ("Enter", "open"),
+    ("Esc", "back"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+pub const FOOTER_READING: &[(&str, &str)] = &[
+    ("←→", "step"),
+    ("↑↓", "scroll"),
+    ("l", "lessons"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+pub const FOOTER_EXERCISE: &[(&str, &str)] = &[
+    ("←→", "step"),
+    ("↑↓", "scroll"),
+    ("i", "type"),
+    ("Enter", "run"),
+    ("h", "hint"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+pub const FOOTER_QUIZ: &[(&str, &str)] = &[
+    ("←→", "step"),
+    ("↑↓", "choose"),
+    ("Enter", "answer"),
+    ("PgUp/Dn", "scroll"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+pub const FOOTER_TYPING: &[(&str, &str)] = &[
+    ("Enter", "run"),
+    ("Tab", "next field"),
+    ("F1", "hint"),
+    ("Ctrl-U", "clear"),
+    ("Esc", "stop typing"),
+];
+pub const FOOTER_RUNNING: &[(&str, &str)] = &[
+    ("Esc/Ctrl-C", "stop the run"),
+    ("PgUp/Dn", "scroll"),
+    ("Ctrl-C twice", "quit"),
+];
+
+pub const HELP_TITLE: &str = " Keys — any key closes ";
+/// The help overlay: (section or key, description). An empty description marks a section title.
+pub const HELP: &[(&str, &str)] = &[
+    ("Reading", ""),
+    ("← → / p n", "previous / next step"),
+    ("↑ ↓ / k j", "scroll (choose, in a quiz)"),
+    ("PgUp PgDn Space", "scroll a page"),
+    ("l / Esc", "lesson list (↑↓ Enter to open)"),
+    ("Exercise", ""),
+    ("i / Tab", "type into the input fields"),
+    ("Tab / ↑ ↓", "next / previous field (typing)"),
+    ("Enter", "run the model on your input"),
+    ("h / F1", "next hint (F1 while typing)"),
+    ("[ ] / Shift-↑↓", "scroll the exercise panel"),
+    ("Esc / Ctrl-C", "stop a run; Esc also stops typing"),
+    ("Quiz", ""),
+    ("↑ ↓ / 1-9", "choose an answer"),
+    ("Enter", "answer"),
+    ("Anywhere", ""),
+    ("?", "this help"),
+    ("q / Ctrl-C", "quit (progress is saved as you go)"),
+];
+
+pub fn header(course: &str) -> String {
+    format!(" {APP_NAME} · {course}")
+}
+
+pub fn position(lesson: usize, lessons: usize, step: usize, steps: usize) -> String {
+    format!(
+        "lesson {}/{} · step {}/{} ",
+        lesson + 1,
+        lessons,
+        step + 1,
+        steps.max(1)
+    )
+}
+
+pub fn step_title(lesson: &str, step: &str) -> String {
+    if step.is_empty() || step == lesson {
+        format!(" {lesson} ")
+    } else {
+        format!(" {lesson} › {step} ")
+    }
+}
+
+pub fn no_model(task: &str) -> String {
+    format!("no model is set for the task {task}: the course names none in course.yaml `models:` and the exercise has no `model:`.")
+}
+
+pub fn save_failed(message: &str) -> String {
+    format!("Could not save your progress: {message}")
+}
+
+pub fn model_line(model: &str) -> String {
+    format!("model: {model}")
+}
+
+pub fn attempts(n: u32) -> String {
+    if n == 1 {
+        "1 try".to_string()
+    } else {
+        format!("{n} tries")
+    }
+}
+
+pub fn hint(i: usize, total: usize, text: &str) -> String {
+    format!("Hint {}/{}: {text}", i + 1, total)
+}
+
+/// `key`: the key that shows a hint right now (`h`, or F1 while typing).
+pub fn hints_left(shown: usize, total: usize, key: &str) -> String {
+    match (shown, total) {
+        (_, 0) => String::new(),
+        (0, n) => format!("{key}: a hint ({n} available)"),
+        (s, n) if s < n => format!("{key}: another hint ({} left)", n - s),
+        _ => String::new(),
+    }
+}
+
+pub fn elapsed(secs: f64) -> String {
+    format!("took {secs:.1} s")
+}
+
+pub fn run_label(run: usize, runs: usize) -> String {
+    if runs > 1 {
+        format!("Run {}: ", run + 1)
+    } else {
+        String::new()
+    }
+}
+
+pub fn tokens_per_s(tps: f64, stop: &str) -> String {
+    format!("{tps:.1} tokens/s · {stop}")
+}
+
+pub fn stop_reason(reason: crate::pipelines::StopReason) -> &'static str {
+    match reason {
+        crate::pipelines::StopReason::EndOfText => "stopped at the end of the text",
+        crate::pipelines::StopReason::MaxTokens => "stopped at the token limit",
+        crate::pipelines::StopReason::Cancelled => "stopped by you",
+    }
+}
+
+pub fn similarity_title(first: &str) -> String {
+    format!("Similarity with “{first}”:")
+}
+
+pub fn embeddings(n: usize, dims: usize) -> String {
+    format!("{n} vector(s) of {dims} numbers each; the first starts:")
+}
+
+pub fn token_count(n: usize) -> String {
+    if n == 1 {
+        "1 token".to_string()
+    } else {
+        format!("{n} tokens")
+    }
+}
+
+pub fn ids(ids: &str) -> String {
+    format!("ids: {ids}")
+}

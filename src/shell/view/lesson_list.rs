@@ -1,0 +1,76 @@
+//! The lesson list: every lesson with its done / in progress / not started mark, the open lesson in
+//! bold, the selection highlighted while the list has the keys.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::progress::LessonState;
+use crate::shell::app::{App, Focus};
+use crate::shell::wrap;
+use crate::shell::{strings, theme};
+
+fn mark(state: LessonState) -> (&'static str, ratatui::style::Style) {
+    match state {
+        LessonState::Done => ("✓", theme::pass()),
+        LessonState::InProgress => ("◐", theme::warning()),
+        LessonState::NotStarted => ("·", theme::dim()),
+    }
+}
+
+/// `full`: the list has the whole body (narrow screens), so it gets a full border.
+pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect, full: bool) {
+    let focused = app.focus() == Focus::Lessons;
+    let borders = if full { Borders::ALL } else { Borders::RIGHT };
+    let block = Block::new()
+        .borders(borders)
+        .border_style(if focused {
+            theme::border_focused()
+        } else {
+            theme::border()
+        })
+        .title(Span::styled(
+            format!(" {} ", strings::LESSONS_TITLE),
+            theme::bold(),
+        ));
+    let inner = block.inner(area);
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    let lessons = &app.course().lessons;
+    let selected = if focused {
+        app.list_selected
+    } else {
+        app.lesson_index()
+    };
+    // Keep the selection in view.
+    let first = selected.saturating_sub(height.saturating_sub(1));
+    let mut lines = Vec::new();
+    if lessons.is_empty() {
+        lines.push(Line::styled(strings::NO_LESSONS, theme::dim()));
+    }
+    for (i, lesson) in lessons.iter().enumerate().skip(first).take(height) {
+        let (m, m_style) = mark(app.lesson_state(lesson));
+        let title = wrap::truncate(&lesson.title, width.saturating_sub(2));
+        let mut title_style = if i == app.lesson_index() {
+            theme::bold()
+        } else {
+            Default::default()
+        };
+        if focused && i == selected {
+            title_style = title_style.patch(theme::selected());
+        }
+        let pad = " ".repeat(width.saturating_sub(2 + wrap::width(&title)));
+        let fill = if focused && i == selected {
+            pad
+        } else {
+            String::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{m} "), m_style),
+            Span::styled(title, title_style),
+            Span::styled(fill, title_style),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,117 @@
+//! A pipeline's result as lines: similarities as numbers with bars, generated text with tokens/s,
+//! tokens as coloured chips with their ids, embeddings as a count and a peek at the numbers.
+
+use ratatui::text::{Line, Span};
+
+use crate::pipelines::PipelineOutput;
+use crate::shell::wrap::{self, wrap, wrap_plain};
+use crate::shell::{strings, theme};
+
+/// A bar `cells` wide, filled to `fraction` (0..=1), in eighths.
+pub(super) fn bar(fraction: f64, cells: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (fraction.clamp(0.0, 1.0) * (cells * 8) as f64).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths / 8 < cells {
+        if !eighths.is_multiple_of(8) {
+            s.push(PARTS[eighths % 8]);
+        }
+        let used = s.chars().count();
+        s.push_str(&"·".repeat(cells - used));
+    }
+    s
+}
+
+pub(super) fn lines(
+    output: &PipelineOutput,
+    inputs: &[String],
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    match output {
+        PipelineOutput::Similarities(scores) => {
+            let first = inputs.first().map_or("", String::as_str);
+            let title =
+                strings::similarity_title(&wrap::truncate(first, width.saturating_sub(20).max(8)));
+            out.push(Line::styled(title, theme::bold()));
+            for (i, score) in scores.iter().enumerate() {
+                let lead = format!("  {score:>6.3} ");
+                let b = bar(f64::from(*score), 10);
+                let other = inputs
+                    .get(i + 1)
+                    .map_or(String::new(), |t| format!(" “{t}”"));
+                let room = width.saturating_sub(wrap::width(&lead) + 10);
+                out.push(Line::from(vec![
+                    Span::styled(lead, theme::bold()),
+                    Span::styled(b, theme::bar()),
+                    Span::raw(wrap::truncate(&other, room)),
+                ]));
+            }
+        }
+        PipelineOutput::Generations(gens) => {
+            for (i, g) in gens.iter().enumerate() {
+                let label = strings::run_label(i, gens.len());
+                let spans = [
+                    Span::styled(label, theme::bold()),
+                    Span::styled(g.text.clone(), theme::generated()),
+                ];
+                out.extend(wrap(&spans, width, &[], &[]));
+                let stats =
+                    strings::tokens_per_s(g.decode_tokens_per_s, strings::stop_reason(g.stop));
+                out.extend(wrap_plain(&stats, theme::dim(), width));
+            }
+        }
+        PipelineOutput::Tokens(per_input) => {
+            for tokens in per_input {
+                let mut chips = Vec::new();
+                for (i, t) in tokens.iter().enumerate() {
+                    if i > 0 {
+                        chips.push(Span::raw(" "));
+                    }
+                    let style = if t.special {
+                        theme::special_token()
+                    } else {
+                        theme::token(i)
+                    };
+                    chips.push(Span::styled(t.token.replace(' ', "␣"), style));
+                }
+                out.extend(wrap(&chips, width, &[], &[]));
+                let ids: Vec<String> = tokens.iter().map(|t| t.id.to_string()).collect();
+                let line = format!(
+                    "{} · {}",
+                    strings::token_count(tokens.len()),
+                    strings::ids(&ids.join(" "))
+                );
+                out.extend(wrap_plain(&line, theme::dim(), width));
+            }
+        }
+        PipelineOutput::Embeddings(vectors) => {
+            let dims = vectors.first().map_or(0, Vec::len);
+            out.push(Line::raw(strings::embeddings(vectors.len(), dims)));
+            if let Some(v) = vectors.first() {
+                let peek: Vec<String> = v.iter().take(6).map(|x| format!("{x:.3}")).collect();
+                let more = if v.len() > 6 { ", …" } else { "" };
+                out.extend(wrap_plain(
+                    &format!("  [{}{more}]", peek.join(", ")),
+                    theme::dim(),
+                    width,
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_in_eighths() {
+        assert_eq!(bar(0.0, 4), "····");
+        assert_eq!(bar(1.0, 4), "████");
+        assert_eq!(bar(0.5, 4), "██··");
+        assert_eq!(bar(0.53, 4), "██▏·");
+        assert_eq!(bar(-0.2, 3), "···");
+    }
+}

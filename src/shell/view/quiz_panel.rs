@@ -1,0 +1,115 @@
+//! The quiz panel: the question, numbered choices with the selection, and once picked, each picked
+//! choice marked right or wrong with its explanation.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+use crate::course::Quiz;
+use crate::shell::app::{App, Focus};
+use crate::shell::wrap::{wrap, wrap_plain};
+use crate::shell::{strings, theme};
+
+pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let selected = app
+        .quiz_ui(app.lesson_index(), &quiz.id)
+        .map_or(0, |u| u.selected);
+    let lesson = app
+        .current_lesson()
+        .map(|l| l.id.as_str())
+        .unwrap_or_default();
+    let record = app
+        .progress()
+        .lesson(lesson)
+        .and_then(|l| l.quizzes.get(&quiz.id));
+    let picked: &[usize] = record.map_or(&[], |r| r.picked.as_slice());
+
+    let mut out = wrap_plain(&quiz.question, theme::bold(), width);
+    out.push(Line::default());
+    for (i, choice) in quiz.choices.iter().enumerate() {
+        let is_selected = i == selected;
+        let pointer = if is_selected { "▸ " } else { "  " };
+        let number = format!("{}. ", i + 1);
+        let lead = format!("{pointer}{number}");
+        let style = if is_selected {
+            theme::focused()
+        } else {
+            Default::default()
+        };
+        let mut spans = vec![Span::styled(choice.text.clone(), style)];
+        if picked.contains(&i) {
+            let (mark, mark_style) = if choice.correct {
+                (" ✓", theme::pass())
+            } else {
+                (" ✗", theme::fail())
+            };
+            spans.push(Span::styled(mark, mark_style));
+        }
+        let indent = " ".repeat(lead.chars().count());
+        out.extend(wrap(
+            &spans,
+            width,
+            &[Span::styled(lead, style)],
+            &[Span::raw(indent.clone())],
+        ));
+        if picked.contains(&i) && !choice.explain.is_empty() {
+            let explain = [Span::styled(choice.explain.clone(), theme::feedback())];
+            out.extend(wrap(
+                &explain,
+                width,
+                &[Span::raw(indent.clone())],
+                &[Span::raw(indent)],
+            ));
+        }
+    }
+    out.push(Line::default());
+    match (record, picked.last()) {
+        (Some(r), Some(&last)) => {
+            let last_right = quiz.choices.get(last).is_some_and(|c| c.correct);
+            if last_right || r.correct {
+                out.push(Line::styled(strings::RIGHT, theme::pass()));
+            } else {
+                out.push(Line::styled(strings::WRONG, theme::fail()));
+            }
+        }
+        _ => out.push(Line::styled(strings::QUIZ_KEYS, theme::dim())),
+    }
+    out
+}
+
+pub(super) fn draw(frame: &mut Frame, app: &App, quiz: &Quiz, area: Rect) {
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let text = lines(app, quiz, inner_w);
+    // Keep the selected choice in view when the panel is short: drop lines from the top.
+    let selected = app
+        .quiz_ui(app.lesson_index(), &quiz.id)
+        .map_or(0, |u| u.selected);
+    let skip = if text.len() > inner_h {
+        let anchor = text
+            .iter()
+            .position(|l| {
+                l.spans
+                    .first()
+                    .is_some_and(|s| s.content.starts_with(&format!("▸ {}.", selected + 1)))
+            })
+            .unwrap_or(0);
+        anchor
+            .saturating_sub(inner_h.saturating_sub(2))
+            .min(text.len() - inner_h)
+    } else {
+        0
+    };
+    let visible: Vec<Line<'static>> = text.into_iter().skip(skip).take(inner_h).collect();
+    let focused = app.focus() == Focus::Lesson;
+    let block = Block::bordered()
+        .border_style(if focused {
+            theme::border_focused()
+        } else {
+            theme::border()
+        })
+        .title(Span::styled(format!(" {} ", strings::QUIZ), theme::bold()));
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}

@@ -1,0 +1,236 @@
+//! The headless solver: runs every exercise's `solution` inputs (each must pass) and
+//! `counterexample` inputs (each must fail) against the real models, and tabulates the outcome.
+//! Sampled runs get fixed seeds here, so the solver's verdicts are reproducible.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::checks;
+use crate::course::{Course, Exercise, ModelRef};
+use crate::models::{Provision, ProvisionEvent};
+use crate::pipelines::{self, Pipeline};
+use crate::task::Task;
+
+/// The seed the solver gives sampled runs whose exercise sets none.
+pub const SOLVER_SEED: u64 = 1234;
+
+/// One exercise's outcome.
+#[derive(Debug, Clone)]
+pub struct ExerciseOutcome {
+    pub lesson: String,
+    pub exercise: String,
+    /// Per solution: None when it passed as it should, else why not.
+    pub solutions: Vec<Option<String>>,
+    /// Per counterexample: None when it failed as it should, else why not.
+    pub counterexamples: Vec<Option<String>>,
+    pub time: Duration,
+}
+
+impl ExerciseOutcome {
+    pub fn good(&self) -> bool {
+        !self.solutions.is_empty()
+            && !self.counterexamples.is_empty()
+            && self
+                .solutions
+                .iter()
+                .chain(&self.counterexamples)
+                .all(Option::is_none)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SolveReport {
+    pub outcomes: Vec<ExerciseOutcome>,
+}
+
+impl SolveReport {
+    pub fn all_good(&self) -> bool {
+        self.outcomes.iter().all(ExerciseOutcome::good)
+    }
+
+    /// The table: lesson, exercise, solution ✓/✗, counterexample ✓/✗, time; then every problem.
+    pub fn table(&self) -> String {
+        let lw = self
+            .outcomes
+            .iter()
+            .map(|o| o.lesson.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        let ew = self
+            .outcomes
+            .iter()
+            .map(|o| o.exercise.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(8);
+        let mut out = format!(
+            "{:<lw$} {:<ew$} {:>9} {:>15} {:>8}\n",
+            "lesson", "exercise", "solution", "counterexample", "time"
+        );
+        let mark = |v: &[Option<String>]| {
+            let ok = v.iter().filter(|x| x.is_none()).count();
+            let sign = if !v.is_empty() && ok == v.len() {
+                "✓"
+            } else {
+                "✗"
+            };
+            format!("{sign} {ok}/{}", v.len())
+        };
+        for o in &self.outcomes {
+            out += &format!(
+                "{:<lw$} {:<ew$} {:>9} {:>15} {:>7.1}s\n",
+                o.lesson,
+                o.exercise,
+                mark(&o.solutions),
+                mark(&o.counterexamples),
+                o.time.as_secs_f64()
+            );
+        }
+        for o in &self.outcomes {
+            for why in o.solutions.iter().chain(&o.counterexamples).flatten() {
+                out += &format!("{}/{}: {why}\n", o.lesson, o.exercise);
+            }
+        }
+        let total: f64 = self.outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
+        let good = self.outcomes.iter().filter(|o| o.good()).count();
+        out += &format!(
+            "{good}/{} exercises solvable and not passable by a counterexample; {total:.1}s\n",
+            self.outcomes.len()
+        );
+        out
+    }
+}
+
+/// Runs the solver over the course (or one lesson). Model loading errors end it with an error.
+pub fn solve(
+    course: &Course,
+    lesson: Option<&str>,
+    provision: &Provision,
+    log: &mut dyn FnMut(String),
+) -> anyhow::Result<SolveReport> {
+    if let Some(id) = lesson {
+        anyhow::ensure!(
+            course.lessons.iter().any(|l| l.id == id),
+            "no lesson \"{id}\" in the course"
+        );
+    }
+    let mut loaded: HashMap<(Task, ModelRef), Box<dyn Pipeline>> = HashMap::new();
+    let mut report = SolveReport::default();
+    for l in course
+        .lessons
+        .iter()
+        .filter(|l| lesson.is_none_or(|id| id == l.id))
+    {
+        for ex in l.exercises() {
+            let started = Instant::now();
+            let model = model_for(course, ex)?;
+            let key = (ex.task, model.clone());
+            if !loaded.contains_key(&key) {
+                log(format!("loading {model} for {}", ex.task));
+                let mut on_event = |e: ProvisionEvent| {
+                    if let ProvisionEvent::Note(n) = e {
+                        log(n)
+                    }
+                };
+                let p = pipelines::load(ex.task, &model, provision, &mut on_event)?;
+                loaded.insert(key.clone(), p);
+            }
+            let pipeline = loaded
+                .get_mut(&key)
+                .ok_or_else(|| anyhow::anyhow!("model not kept"))?;
+            let solutions = ex
+                .solutions
+                .iter()
+                .map(|v| attempt(pipeline.as_mut(), ex, v, true))
+                .collect();
+            let counterexamples = ex
+                .counterexamples
+                .iter()
+                .map(|v| attempt(pipeline.as_mut(), ex, v, false))
+                .collect();
+            let outcome = ExerciseOutcome {
+                lesson: l.id.clone(),
+                exercise: ex.id.clone(),
+                solutions,
+                counterexamples,
+                time: started.elapsed(),
+            };
+            log(format!(
+                "{}/{}: {}",
+                l.id,
+                ex.id,
+                if outcome.good() { "ok" } else { "PROBLEM" }
+            ));
+            report.outcomes.push(outcome);
+        }
+    }
+    Ok(report)
+}
+
+/// The model an exercise runs on: its own, else the course's default for the task.
+pub fn model_for(course: &Course, ex: &Exercise) -> anyhow::Result<ModelRef> {
+    ex.model
+        .clone()
+        .or_else(|| course.models.get(&ex.task).cloned())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "exercise {} names no model and the course has none for {}",
+                ex.id,
+                ex.task
+            )
+        })
+}
+
+/// Runs one input set; None when the verdict is what `should_pass` expects.
+fn attempt(
+    pipeline: &mut dyn Pipeline,
+    ex: &Exercise,
+    values: &[String],
+    should_pass: bool,
+) -> Option<String> {
+    let shown = values.join(" | ");
+    let prepared = match checks::prepare(ex, values) {
+        Ok(mut p) => {
+            if p.params.temperature > 0.0 && p.params.seed.is_none() {
+                p.params.seed = Some(SOLVER_SEED);
+            }
+            p
+        }
+        // Input the tutor refuses counts as a failed attempt.
+        Err(why) => {
+            return if should_pass {
+                Some(format!("solution \"{shown}\" refused: {why}"))
+            } else {
+                None
+            };
+        }
+    };
+    let output = match pipeline.run(
+        &prepared.texts,
+        &prepared.params,
+        prepared.runs,
+        &mut |_| true,
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            return if should_pass {
+                Some(format!("solution \"{shown}\" errored: {e}"))
+            } else {
+                None
+            };
+        }
+    };
+    let verdict = checks::judge(ex, &prepared, &output);
+    match (should_pass, verdict.passed) {
+        (true, true) | (false, false) => None,
+        (true, false) => Some(format!(
+            "solution \"{shown}\" fails: {}",
+            verdict.details.join("; ")
+        )),
+        (false, true) => Some(format!(
+            "counterexample \"{shown}\" passes: {}",
+            verdict.details.join("; ")
+        )),
+    }
+}

@@ -1,0 +1,77 @@
+//! The pipeline tasks hftutor knows, by the names transformers gives them.
+
+use std::fmt;
+
+/// A pipeline task. Names follow transformers' `pipeline(task)` strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Task {
+    /// One pooled, L2-normalised embedding per input (sentence-transformers style).
+    FeatureExtraction,
+    /// Cosine similarity of the first input with each of the others.
+    SentenceSimilarity,
+    /// Continue a prompt (or answer as a chat assistant) with a causal language model.
+    TextGeneration,
+    /// Show the tokens and ids a model's tokenizer makes of a text.
+    Tokenize,
+}
+
+impl Task {
+    pub const ALL: [Task; 4] = [
+        Task::FeatureExtraction,
+        Task::SentenceSimilarity,
+        Task::TextGeneration,
+        Task::Tokenize,
+    ];
+
+    /// The canonical name, as written in lesson files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::FeatureExtraction => "feature-extraction",
+            Task::SentenceSimilarity => "sentence-similarity",
+            Task::TextGeneration => "text-generation",
+            Task::Tokenize => "tokenize",
+        }
+    }
+
+    /// Every name a task answers to (canonical first).
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Task::FeatureExtraction => &["feature-extraction", "embeddings"],
+            Task::SentenceSimilarity => &["sentence-similarity", "similarity"],
+            Task::TextGeneration => &["text-generation", "generation"],
+            Task::Tokenize => &["tokenize", "tokenizer", "tokens"],
+        }
+    }
+
+    /// Parses a task name or alias.
+    pub fn parse(name: &str) -> Option<Task> {
+        Task::ALL
+            .into_iter()
+            .find(|t| t.names().contains(&name.trim()))
+    }
+
+    /// The model kind the task runs on: embedding tasks share one loaded model.
+    pub fn needs_generator(self) -> bool {
+        matches!(self, Task::TextGeneration)
+    }
+}
+
+impl fmt::Display for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for t in Task::ALL {
+            assert_eq!(Task::parse(t.name()), Some(t));
+        }
+        assert_eq!(Task::parse("embeddings"), Some(Task::FeatureExtraction));
+        assert_eq!(Task::parse("sentiment"), None);
+    }
+}

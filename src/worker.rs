@@ -1,0 +1,181 @@
+//! The model worker: its own thread receives jobs, keeps loaded pipelines (one load per model per
+//! session), and streams progress, text and results back over a channel. Only this thread touches
+//! models, so the shell never waits on one.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use crate::course::ModelRef;
+use crate::models::{Provision, ProvisionEvent};
+use crate::pipelines::{self, Pipeline, PipelineOutput, RunParams, Stream};
+use crate::task::Task;
+
+/// The worker thread's name (the shell's panic hook recognises it).
+pub const THREAD_NAME: &str = "hftutor-models";
+
+/// A pipeline run asked of the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRequest {
+    pub task: Task,
+    pub model: ModelRef,
+    pub inputs: Vec<String>,
+    pub params: RunParams,
+    pub runs: usize,
+}
+
+/// What the worker reports, tagged with the job id `submit` returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerEvent {
+    /// The job started (a model may need loading first).
+    Started { job: u64 },
+    /// Provisioning or loading news: a note, or bytes of a download/import.
+    Loading {
+        job: u64,
+        message: String,
+        fraction: Option<f64>,
+    },
+    /// Partial output (generated text).
+    Stream { job: u64, stream: Stream },
+    /// The job ended: the output, or an error to show the student.
+    Finished {
+        job: u64,
+        result: Result<PipelineOutput, String>,
+        elapsed: Duration,
+    },
+}
+
+/// Where the worker sends its events: the shell's tokio channel, or anything else.
+pub type EventSink = Box<dyn Fn(WorkerEvent) + Send>;
+
+/// A handle on the worker thread. Dropping it stops the thread after the current job.
+pub struct Worker {
+    jobs: mpsc::Sender<(u64, JobRequest)>,
+    next: AtomicU64,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Worker {
+    /// Starts the worker thread.
+    pub fn spawn(provision: Provision, sink: EventSink) -> std::io::Result<Worker> {
+        let (tx, rx) = mpsc::channel::<(u64, JobRequest)>();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = cancel.clone();
+        std::thread::Builder::new()
+            .name(THREAD_NAME.into())
+            .spawn(move || worker_loop(provision, rx, sink, flag))?;
+        Ok(Worker {
+            jobs: tx,
+            next: AtomicU64::new(1),
+            cancel,
+        })
+    }
+
+    /// Queues a job; returns its id. Events for it follow on the sink.
+    pub fn submit(&self, request: JobRequest) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.cancel.store(false, Ordering::SeqCst);
+        // A send only fails when the thread is gone; the shell then sees no events and says so.
+        let _ = self.jobs.send((id, request));
+        id
+    }
+
+    /// Asks the running job to stop at its next token.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Loaded pipelines, keyed so embedding tasks on one model share nothing they needn't reload.
+type Loaded = HashMap<(Task, ModelRef), Box<dyn Pipeline>>;
+
+fn worker_loop(
+    provision: Provision,
+    rx: mpsc::Receiver<(u64, JobRequest)>,
+    sink: EventSink,
+    cancel: Arc<AtomicBool>,
+) {
+    let mut loaded: Loaded = HashMap::new();
+    while let Ok((job, request)) = rx.recv() {
+        sink(WorkerEvent::Started { job });
+        let started = Instant::now();
+        // A panic inside model code becomes an error for this job; the loaded model it was
+        // using is dropped (it may be half-updated) and the worker lives on.
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_job(&provision, &mut loaded, job, &request, &sink, &cancel)
+        }));
+        let result = attempt.unwrap_or_else(|panic| {
+            loaded.remove(&(request.task, request.model.clone()));
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown error");
+            Err(format!(
+                "the model failed unexpectedly ({what}); try again, or report this"
+            ))
+        });
+        sink(WorkerEvent::Finished {
+            job,
+            result,
+            elapsed: started.elapsed(),
+        });
+    }
+}
+
+fn run_job(
+    provision: &Provision,
+    loaded: &mut Loaded,
+    job: u64,
+    request: &JobRequest,
+    sink: &EventSink,
+    cancel: &AtomicBool,
+) -> Result<PipelineOutput, String> {
+    let key = (request.task, request.model.clone());
+    if !loaded.contains_key(&key) {
+        sink(WorkerEvent::Loading {
+            job,
+            message: format!("loading {}…", request.model),
+            fraction: None,
+        });
+        let mut on_event = |event: ProvisionEvent| sink(loading_event(job, event));
+        let pipeline = pipelines::load(request.task, &request.model, provision, &mut on_event)
+            .map_err(|e| e.to_string())?;
+        loaded.insert(key.clone(), pipeline);
+    }
+    let pipeline = loaded
+        .get_mut(&key)
+        .ok_or("the model could not be kept loaded")?;
+    let mut on_stream = |stream: Stream| {
+        sink(WorkerEvent::Stream { job, stream });
+        !cancel.load(Ordering::SeqCst)
+    };
+    pipeline
+        .run(
+            &request.inputs,
+            &request.params,
+            request.runs.max(1),
+            &mut on_stream,
+        )
+        .map_err(|e| e.to_string())
+}
+
+fn loading_event(job: u64, event: ProvisionEvent) -> WorkerEvent {
+    match event {
+        ProvisionEvent::Note(message) => WorkerEvent::Loading {
+            job,
+            message,
+            fraction: None,
+        },
+        ProvisionEvent::Progress { file, done, total } => {
+            let fraction = total.filter(|&t| t > 0).map(|t| done as f64 / t as f64);
+            let mb = done as f64 / 1e6;
+            WorkerEvent::Loading {
+                job,
+                message: format!("fetching {file}: {mb:.0} MB"),
+                fraction,
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The binary's commands, run as a student or teacher would: exit codes and output.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hftutor(args: &[&str], home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hftutor"))
+        .args(args)
+        .env("HFTUTOR_HOME", home)
+        .output()
+        .expect("the hftutor binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn check_passes_on_the_built_in_course() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hftutor(&["check"], home.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("no errors"), "{}", text(&out));
+}
+
+#[test]
+fn check_fails_with_file_line_col_on_a_broken_course() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.yaml"),
+        "title: Broken\nlessons: [one]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        "---\nid: one\ntitle: One\nsummary: s\n---\n\n## Step\n\n```quiz\nid: q\nquestion: Which?\nchoises: []\n```\n",
+    )
+    .unwrap();
+    let out = hftutor(&["check", dir.path().to_str().unwrap()], home.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    // The misspelt key is reported at its line in the lesson file, with a suggestion.
+    assert!(all.contains("one.md:12:"), "{all}");
+    assert!(all.contains("choices"), "{all}");
+}
+
+#[test]
+fn unknown_task_names_the_known_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hftutor(&["pipeline", "sentiment", "hello"], home.path());
+    assert_eq!(out.status.code(), Some(1));
+    let all = text(&out);
+    assert!(all.contains("unknown task \"sentiment\""), "{all}");
+    assert!(all.contains("sentence-similarity"), "{all}");
+}
+
+#[test]
+fn progress_and_reset_work_on_a_fresh_home() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hftutor(&["progress"], home.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("not started"), "{}", text(&out));
+    let out = hftutor(&["reset", "no-such-lesson"], home.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("no lesson \"no-such-lesson\""),
+        "{}",
+        text(&out)
+    );
+    let out = hftutor(&["reset"], home.path());
+    assert!(out.status.success(), "{}", text(&out));
+}
