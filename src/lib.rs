@@ -6,8 +6,10 @@
 //! student's place is kept by [`progress`].
 
 pub mod checks;
+pub mod classroom;
 pub mod cli;
 pub mod course;
+pub mod export_space;
 pub mod models;
 pub mod pipelines;
 pub mod progress;
@@ -15,4 +17,5 @@ pub mod shell;
 pub mod solver;
 pub mod task;
 pub mod threads;
+pub mod train;
 pub mod worker;

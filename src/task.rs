@@ -13,14 +13,28 @@ pub enum Task {
     TextGeneration,
     /// Show the tokens and ids a model's tokenizer makes of a text.
     Tokenize,
+    /// A label and its probability per text (sentiment: POSITIVE / NEGATIVE), from a small
+    /// classification head on the model's embeddings.
+    TextClassification,
+    /// Score candidate labels (the first input, comma-separated) for each other input, by
+    /// embedding similarity with "This text is about {label}.".
+    ZeroShotClassification,
+    /// Rank the shipped documents by how close their meaning is to a query.
+    SemanticSearch,
+    /// Train a classification head on the student's examples, then test it on a held-out set.
+    TrainClassifier,
 }
 
 impl Task {
-    pub const ALL: [Task; 4] = [
+    pub const ALL: [Task; 8] = [
         Task::FeatureExtraction,
         Task::SentenceSimilarity,
         Task::TextGeneration,
         Task::Tokenize,
+        Task::TextClassification,
+        Task::ZeroShotClassification,
+        Task::SemanticSearch,
+        Task::TrainClassifier,
     ];
 
     /// The canonical name, as written in lesson files and on the command line.
@@ -30,6 +44,10 @@ impl Task {
             Task::SentenceSimilarity => "sentence-similarity",
             Task::TextGeneration => "text-generation",
             Task::Tokenize => "tokenize",
+            Task::TextClassification => "text-classification",
+            Task::ZeroShotClassification => "zero-shot-classification",
+            Task::SemanticSearch => "semantic-search",
+            Task::TrainClassifier => "train-classifier",
         }
     }
 
@@ -40,6 +58,10 @@ impl Task {
             Task::SentenceSimilarity => &["sentence-similarity", "similarity"],
             Task::TextGeneration => &["text-generation", "generation"],
             Task::Tokenize => &["tokenize", "tokenizer", "tokens"],
+            Task::TextClassification => &["text-classification", "sentiment-analysis"],
+            Task::ZeroShotClassification => &["zero-shot-classification", "zero-shot"],
+            Task::SemanticSearch => &["semantic-search", "search"],
+            Task::TrainClassifier => &["train-classifier", "teach"],
         }
     }
 

@@ -90,7 +90,7 @@ fn every_feature_course_is_read_as_written() {
         ("texts", "01-texts.md")
     );
     let titles: Vec<&str> = texts.steps.iter().map(|s| s.title.as_str()).collect();
-    assert_eq!(titles, ["Texts", "Pairs", "Same words", "Tokens"]);
+    assert_eq!(titles, ["Texts", "Pairs", "Same words", "Tokens", "Recap"]);
     assert_eq!(
         texts.steps[0].blocks,
         vec![Block::Markdown(

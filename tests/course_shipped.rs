@@ -35,7 +35,22 @@ fn embedded_course_is_the_lessons_folder() {
 fn the_course_has_its_lessons_and_models() {
     let course = load_embedded().expect("loads");
     let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
-    assert_eq!(ids, ["welcome", "meaning-as-numbers", "text-generation"]);
+    assert_eq!(
+        ids,
+        [
+            "welcome",
+            "first-pipeline",
+            "tokens",
+            "meaning-as-numbers",
+            "search-by-meaning",
+            "zero-shot",
+            "text-generation",
+            "chat-models",
+            "teach-a-model",
+            "bias-and-limits",
+            "inside-a-model-repo",
+        ]
+    );
     assert_eq!(
         course.models[&Task::SentenceSimilarity].id,
         "sentence-transformers/all-MiniLM-L6-v2"

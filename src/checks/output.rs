@@ -21,6 +21,9 @@ fn kind(output: &PipelineOutput) -> &'static str {
         PipelineOutput::Similarities(_) => "similarity scores",
         PipelineOutput::Generations(_) => "generated text",
         PipelineOutput::Tokens(_) => "tokens",
+        PipelineOutput::Labels(_) | PipelineOutput::ZeroShot(_) => "labels",
+        PipelineOutput::Ranking(_) => "a ranking of documents",
+        PipelineOutput::Trained(_) => "a trained classifier",
     }
 }
 
@@ -86,6 +89,7 @@ pub fn output_conditions(
             other => wrong_output(other, "generated text"),
         });
     }
+    out.extend(super::classes::conditions(check, output));
     out
 }
 

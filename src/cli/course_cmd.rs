@@ -33,22 +33,53 @@ pub fn load_course(dir: Option<&Path>) -> anyhow::Result<Course> {
     })
 }
 
-/// The interactive tutor.
-pub fn tutor(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let course = load_course(dir)?;
+/// The interactive tutor; with `watch`, the course reloads whenever its files change.
+pub fn tutor(dir: Option<&Path>, watch: bool) -> anyhow::Result<ExitCode> {
+    let course = match (watch, dir) {
+        (true, None) => {
+            anyhow::bail!("--watch needs --course DIR: it previews a course folder while you edit it")
+        }
+        (true, Some(d)) => first_good_course(d)?,
+        (false, _) => load_course(dir)?,
+    };
     let store = ProgressStore::for_course(&course.title);
     let (progress, warning) = store.load().context("reading your progress")?;
-    crate::shell::run(course, store, progress, warning, Provision::from_env())?;
+    let watch = if watch { dir.map(Path::to_path_buf) } else { None };
+    crate::shell::run(course, store, progress, warning, Provision::from_env(), watch)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `hftutor check`: every problem as `path:line:col: message`; exit 1 on any error.
-pub fn check(dir: Option<&Path>) -> ExitCode {
+/// How `hftutor check` prints problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// For `--watch`: the course in `dir`; while it has errors, lists them and waits for a save
+/// that fixes them.
+fn first_good_course(dir: &Path) -> anyhow::Result<Course> {
+    crate::shell::watch::first_good_course(dir, |problems| {
+        for p in problems.iter().filter(|p| !p.warning) {
+            eprintln!("{p}");
+        }
+        eprintln!("Fix these and save: the tutor opens as soon as the course has no errors (Ctrl-C to stop).");
+    })
+}
+
+/// `hftutor check`: every problem as `path:line:col: message` (or a JSON array for editors);
+/// exit 1 on any error.
+pub fn check(dir: Option<&Path>, format: Format) -> ExitCode {
     let problems = course::check_course(dir);
     let errors = problems.iter().filter(|p| !p.warning).count();
     let warnings = problems.len() - errors;
-    for p in &problems {
-        println!("{p}");
+    match format {
+        Format::Text => {
+            for p in &problems {
+                println!("{p}");
+            }
+        }
+        Format::Json => println!("{}", course::problems_json(&problems)),
     }
     let what = dir
         .map(|d| d.display().to_string())

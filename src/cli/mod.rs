@@ -1,9 +1,14 @@
 //! Command-line interface: clap definitions and dispatch. Each command is a thin call into the
 //! library, so tests can reach every behaviour without the binary.
 
+mod class_cmd;
 mod course_cmd;
+mod export_cmd;
+mod new_cmd;
 mod pipeline_cmd;
 mod progress_cmd;
+mod schema_cmd;
+mod train_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +25,12 @@ pub struct Cli {
     /// CPU threads for model work (default: HFTUTOR_THREADS, else all cores up to 8).
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
+    /// Colours for a light or a dark terminal (default: HFTUTOR_THEME, else dark; NO_COLOR wins).
+    #[arg(long, global = true, value_name = "light|dark")]
+    pub theme: Option<String>,
+    /// With --course: reload the course whenever one of its files changes (live preview).
+    #[arg(long)]
+    pub watch: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -30,9 +41,19 @@ pub enum Command {
     Check {
         /// Course folder holding course.yaml.
         dir: Option<PathBuf>,
+        /// `text` (path:line:col: message) or `json` (an array of {file, line, col, severity, message}).
+        #[arg(long, value_enum, default_value_t = course_cmd::Format::Text)]
+        format: course_cmd::Format,
     },
     /// Run one pipeline headlessly: for scripts, teachers and tests.
     Pipeline(pipeline_cmd::PipelineArgs),
+    /// Write a Gradio Space folder (app.py, requirements.txt, README.md) for an exercise.
+    ExportSpace {
+        /// The exercise as LESSON/EXERCISE ids, e.g. meaning-as-numbers/close-pair.
+        exercise: String,
+        /// The folder to write (made if missing).
+        dir: PathBuf,
+    },
     /// Run every exercise's solutions (must pass) and counterexamples (must fail) on the real models.
     Solve {
         /// Only this lesson (its id).
@@ -44,8 +65,33 @@ pub enum Command {
         #[command(subcommand)]
         action: ModelsAction,
     },
-    /// Show your progress through the course.
-    Progress,
+    /// Show your progress through the course (or, with --export, save it for your teacher).
+    Progress {
+        /// Write your progress to this JSON file (`-` for the screen) for `hftutor class report`.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        /// Your name in the exported file (default: $USER).
+        #[arg(long, value_name = "NAME", requires = "export")]
+        student: Option<String>,
+    },
+    /// For teachers: reports over the progress files of a class.
+    Class {
+        #[command(subcommand)]
+        action: class_cmd::ClassAction,
+    },
+    /// Start a course or a lesson from a template that passes `hftutor check`.
+    New {
+        #[command(subcommand)]
+        action: new_cmd::NewAction,
+    },
+    /// Print a JSON Schema of the course YAML, for your editor's YAML support.
+    Schema {
+        /// Only this kind: course (course.yaml), front-matter, exercise or quiz.
+        #[arg(long, value_parser = ["course", "front-matter", "exercise", "quiz"])]
+        block: Option<String>,
+    },
+    /// Train a classification head on MiniLM embeddings from labelled sentences.
+    Train(train_cmd::TrainArgs),
     /// Forget your progress in one lesson, or in the whole course.
     Reset {
         /// Lesson id (default: every lesson).
@@ -91,12 +137,30 @@ pub fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let course_dir = cli.course.as_deref();
     match cli.command {
-        None => course_cmd::tutor(course_dir),
-        Some(Command::Check { dir }) => Ok(course_cmd::check(dir.as_deref().or(course_dir))),
+        None => {
+            let theme = crate::shell::theme::Theme::from_env(cli.theme.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            crate::shell::theme::set(theme);
+            course_cmd::tutor(course_dir, cli.watch)
+        }
+        Some(Command::Check { dir, format }) => {
+            Ok(course_cmd::check(dir.as_deref().or(course_dir), format))
+        }
         Some(Command::Pipeline(args)) => pipeline_cmd::run(course_dir, args),
+        Some(Command::ExportSpace { exercise, dir }) => {
+            export_cmd::run(course_dir, &exercise, &dir)
+        }
         Some(Command::Solve { lesson }) => course_cmd::solve(course_dir, lesson.as_deref()),
         Some(Command::Models { action }) => models_cmd(action),
-        Some(Command::Progress) => progress_cmd::show(course_dir),
+        Some(Command::Progress { export: None, .. }) => progress_cmd::show(course_dir),
+        Some(Command::Progress {
+            export: Some(file),
+            student,
+        }) => class_cmd::export(course_dir, &file, student.as_deref()),
+        Some(Command::Class { action }) => class_cmd::run(action),
+        Some(Command::New { action }) => new_cmd::run(course_dir, action),
+        Some(Command::Train(args)) => train_cmd::run(args),
+        Some(Command::Schema { block }) => schema_cmd::run(block.as_deref()),
         Some(Command::Reset { lesson }) => progress_cmd::reset(course_dir, lesson.as_deref()),
     }
 }

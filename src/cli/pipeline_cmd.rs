@@ -94,8 +94,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         print!("{}", args.inputs.join(" "));
     }
     let mut on_stream = |s: Stream| {
-        if stream_text {
-            let Stream::Text { text, .. } = s;
+        if let (true, Stream::Text { text, .. }) = (stream_text, s) {
             print!("{text}");
             let _ = std::io::stdout().flush();
         }
@@ -127,6 +126,15 @@ pub fn to_json(output: &PipelineOutput, chat: bool) -> serde_json::Value {
             })
             .collect::<Vec<_>>()),
         PipelineOutput::Tokens(t) => json!(t),
+        // transformers gives the top label per text.
+        PipelineOutput::Labels(per_text) => json!(per_text
+            .iter()
+            .filter_map(|labels| labels.first())
+            .collect::<Vec<_>>()),
+        PipelineOutput::ZeroShot(results) if results.len() == 1 => json!(results[0]),
+        PipelineOutput::ZeroShot(results) => json!(results),
+        PipelineOutput::Ranking(hits) => json!(hits),
+        PipelineOutput::Trained(report) => json!(report),
     }
 }
 
@@ -163,6 +171,14 @@ fn print_human(inputs: &[String], output: &PipelineOutput) {
                     .map(|t| format!("{}({})", t.token, t.id))
                     .collect();
                 println!("  {}", line.join(" "));
+            }
+        }
+        PipelineOutput::Labels(_)
+        | PipelineOutput::ZeroShot(_)
+        | PipelineOutput::Ranking(_)
+        | PipelineOutput::Trained(_) => {
+            for line in crate::pipelines::classify::describe(inputs, output) {
+                println!("{line}");
             }
         }
     }

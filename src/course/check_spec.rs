@@ -4,13 +4,14 @@
 use crate::task::Task;
 
 use super::did_you_mean;
+use super::check_classes as classes;
 use super::raw::{RawBounds, RawCheck, Texts};
 use super::report::Report;
 use super::types::{Agreement, Bounds, Check};
 use super::yaml_doc::YamlDoc;
 
 /// Every check, with the tasks it works with (`None`: any task).
-pub const CHECKS: [(&str, Option<&[Task]>); 12] = [
+pub const CHECKS: [(&str, Option<&[Task]>); 16] = [
     (
         "similarity",
         Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
@@ -29,7 +30,14 @@ pub const CHECKS: [(&str, Option<&[Task]>); 12] = [
     ("shared_words", None),
     ("same_words", None),
     ("distinct_inputs", None),
+    ("label", Some(CLASSIFYING)),
+    ("score", Some(CLASSIFYING)),
+    ("rank", Some(&[Task::SemanticSearch])),
+    ("accuracy", Some(&[Task::TrainClassifier])),
 ];
+
+/// The tasks whose output is labels with scores.
+const CLASSIFYING: &[Task] = &[Task::TextClassification, Task::ZeroShotClassification];
 
 /// What the check needs to know about the rest of the exercise.
 pub struct Context {
@@ -46,6 +54,8 @@ enum Scale {
     Similarity,
     /// A count: whole, 0 or more.
     Count,
+    /// A probability or a share: 0 to 1.
+    Probability,
 }
 
 pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report) -> Check {
@@ -62,6 +72,10 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         ("shared_words", raw.shared_words.is_some()),
         ("same_words", raw.same_words == Some(true)),
         ("distinct_inputs", raw.distinct_inputs == Some(true)),
+        ("label", raw.label.is_some()),
+        ("score", raw.score.is_some()),
+        ("rank", raw.rank.is_some()),
+        ("accuracy", raw.accuracy.is_some()),
     ]
     .into_iter()
     .filter(|(_, on)| *on)
@@ -142,6 +156,10 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         shared_words: bounds(doc, "shared_words", raw.shared_words, Scale::Count, report),
         same_words: raw.same_words.unwrap_or(false),
         distinct_inputs: raw.distinct_inputs.unwrap_or(false),
+        label: classes::labels(doc, raw.label, ctx, report),
+        score: bounds(doc, "score", raw.score, Scale::Probability, report),
+        rank: raw.rank.and_then(|r| classes::rank(doc, r, report)),
+        accuracy: bounds(doc, "accuracy", raw.accuracy, Scale::Probability, report),
     }
 }
 
@@ -200,10 +218,10 @@ fn bounds(
     let raw = raw?;
     let here = format!("check.{name}");
     if raw.min.is_none() && raw.max.is_none() {
-        let example = if scale == Scale::Similarity {
-            "{min: 0.6}"
-        } else {
+        let example = if scale == Scale::Count {
             "{min: 1}"
+        } else {
+            "{min: 0.6}"
         };
         report.error(
             doc.pos(&here),
@@ -218,6 +236,10 @@ fn bounds(
             Scale::Similarity if !(-1.0..=1.0).contains(&v) => report.error(
                 pos,
                 format!("{name} {key} {v} is outside -1 to 1: a cosine similarity is never above 1 or below -1"),
+            ),
+            Scale::Probability if !(0.0..=1.0).contains(&v) => report.error(
+                pos,
+                format!("{name} {key} {v} is outside 0 to 1: write 0.8 for 80%"),
             ),
             Scale::Count if v < 0.0 => {
                 report.error(pos, format!("{name} {key} {v} is negative: counts start at 0"))

@@ -250,6 +250,9 @@ fn default_inputs(task: Option<Task>) -> Vec<InputField> {
     let labels: &[&str] = match task {
         Some(Task::SentenceSimilarity) => &["First sentence", "Second sentence"],
         Some(Task::TextGeneration) => &["Prompt"],
+        Some(Task::ZeroShotClassification) => &["Labels", "Text"],
+        Some(Task::SemanticSearch) => &["Query"],
+        Some(Task::TrainClassifier) => &["Sport examples", "Food examples"],
         _ => &["Text"],
     };
     labels
@@ -348,6 +351,15 @@ fn inputs(
         Some(Task::TextGeneration) if texts != 1 => {
             Some(format!("task text-generation takes exactly 1 text input, the prompt (it has {texts})"))
         }
+        Some(Task::ZeroShotClassification) if texts < 2 => Some(format!(
+            "task zero-shot-classification takes the labels (first text input) and then the texts to classify: give at least 2 text inputs (it has {texts})"
+        )),
+        Some(Task::SemanticSearch) if texts != 1 => {
+            Some(format!("task semantic-search takes exactly 1 text input, the query (it has {texts})"))
+        }
+        Some(Task::TrainClassifier) if texts != 2 => Some(format!(
+            "task train-classifier takes exactly 2 text inputs, the sport examples then the food examples (it has {texts})"
+        )),
         _ if texts == 0 => Some("the exercise needs at least one text input (inputs that set a param don't count)".to_string()),
         _ => None,
     };

@@ -15,6 +15,8 @@ const PANE_WIDTH: usize = 72;
 /// Lines of text a step may have before the student must scroll, without and with a panel below.
 const MAX_LINES: usize = 24;
 const MAX_LINES_WITH_PANEL: usize = 16;
+/// Lessons of this many steps or more should end with a recap (warning).
+const MIN_STEPS_FOR_RECAP: usize = 3;
 
 /// A parsed lesson and where its id is written (for duplicate-id messages).
 pub struct Parsed {
@@ -101,6 +103,7 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
 
     let mut steps = Vec::new();
     let mut seen: Vec<(String, &'static str, usize)> = Vec::new();
+    let mut last_heading = (1, 1);
     for raw_step in body.steps {
         let step_title = raw_step.title.clone().unwrap_or_else(|| title.clone());
         let mut blocks = Vec::new();
@@ -125,6 +128,7 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
             }
         }
         let heading = (raw_step.line, 1);
+        last_heading = heading;
         if raw_step.pieces.is_empty() {
             report.warn(
                 heading,
@@ -155,6 +159,18 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
             title: step_title,
             blocks,
         });
+    }
+    let is_recap = |s: &Step| {
+        let t = s.title.to_lowercase();
+        ["recap", "summary", "what you learned", "wrap-up", "wrap up"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    if steps.len() >= MIN_STEPS_FOR_RECAP && !steps.iter().any(is_recap) {
+        report.warn(
+            last_heading,
+            "the lesson has no recap: end it with a short `## Recap` step listing the words it introduced",
+        );
     }
     if steps.is_empty() {
         report.error((split.body_line.saturating_sub(1).max(1), 1), "the lesson has no content: add text after the front matter, with `##` headings to start steps");

@@ -4,6 +4,7 @@
 //!
 //! CONTRACT (owned by the course helper): the functions below are what the rest of the crate uses.
 
+mod check_classes;
 mod check_spec;
 mod course_file;
 mod did_you_mean;
@@ -15,6 +16,8 @@ mod load;
 mod quiz;
 mod raw;
 mod report;
+pub mod scaffold;
+pub mod schema;
 mod source;
 mod split;
 mod types;
@@ -69,6 +72,30 @@ pub fn check_course(dir: Option<&Path>) -> Vec<Problem> {
         None => Source::Embedded,
     };
     load::load(&source).1
+}
+
+/// Problems as a JSON array of `{file, line, col, severity, message}` (severity: "error" or
+/// "warning"), for editors.
+pub fn problems_json(problems: &[Problem]) -> String {
+    #[derive(serde::Serialize)]
+    struct Json<'a> {
+        file: &'a str,
+        line: usize,
+        col: usize,
+        severity: &'a str,
+        message: &'a str,
+    }
+    let list: Vec<Json> = problems
+        .iter()
+        .map(|p| Json {
+            file: &p.file,
+            line: p.line,
+            col: p.col,
+            severity: if p.warning { "warning" } else { "error" },
+            message: &p.message,
+        })
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
 }
 
 /// Errors and warnings are returned together when there is at least one error.

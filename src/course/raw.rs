@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// `course.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCourse {
     pub title: Option<String>,
@@ -17,7 +18,7 @@ pub struct RawCourse {
 }
 
 /// A lesson's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
     pub id: Option<String>,
@@ -40,7 +41,7 @@ struct RawModelMap {
 }
 
 /// An ```exercise block.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExercise {
     pub id: Option<String>,
@@ -73,7 +74,7 @@ struct RawInputMap {
     default: Option<Scalar>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawParams {
     pub temperature: Option<f64>,
@@ -85,7 +86,7 @@ pub struct RawParams {
     pub system: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     pub similarity: Option<RawBounds>,
@@ -100,16 +101,28 @@ pub struct RawCheck {
     pub shared_words: Option<RawBounds>,
     pub same_words: Option<bool>,
     pub distinct_inputs: Option<bool>,
+    pub label: Option<Texts>,
+    pub score: Option<RawBounds>,
+    pub rank: Option<RawRank>,
+    pub accuracy: Option<RawBounds>,
 }
 
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+/// `rank: {document: 4, max: 1}`.
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRank {
+    pub document: Option<i64>,
+    pub max: Option<i64>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBounds {
     pub min: Option<f64>,
     pub max: Option<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFeedback {
     pub pass: Option<String>,
@@ -117,7 +130,7 @@ pub struct RawFeedback {
 }
 
 /// A ```quiz block.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuiz {
     pub id: Option<String>,
@@ -125,7 +138,7 @@ pub struct RawQuiz {
     pub choices: Option<Vec<RawChoice>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChoice {
     pub text: Option<String>,

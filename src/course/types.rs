@@ -202,6 +202,22 @@ pub struct Check {
     pub same_words: bool,
     /// Text inputs must all be different from each other.
     pub distinct_inputs: bool,
+    /// text-classification / zero-shot: each text's top label contains this (case-insensitive);
+    /// one item for every text, or one per text in order.
+    pub label: Vec<String>,
+    /// text-classification / zero-shot: bounds on each text's top score (0 to 1).
+    pub score: Option<Bounds>,
+    /// semantic-search: a document must rank this high.
+    pub rank: Option<RankGoal>,
+    /// train-classifier: bounds on the trained head's accuracy on the held-out set (0 to 1).
+    pub accuracy: Option<Bounds>,
+}
+
+/// "Document `document` (1-based, as students see it) ranks `max` or better."
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankGoal {
+    pub document: usize,
+    pub max: usize,
 }
 
 /// Inclusive bounds; at least one is set.

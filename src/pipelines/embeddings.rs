@@ -247,6 +247,14 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     }
 }
 
+/// The cosine of every pair of `vectors`: row i, column j.
+pub fn similarity_matrix(vectors: &[Vec<f32>]) -> Vec<Vec<f32>> {
+    vectors
+        .iter()
+        .map(|a| vectors.iter().map(|b| cosine(a, b)).collect())
+        .collect()
+}
+
 fn check_texts(texts: &[String]) -> Result<(), PipelineError> {
     if texts.is_empty() {
         return Err(PipelineError::BadInput(
@@ -297,7 +305,7 @@ impl Pipeline for EmbeddingPipeline {
         inputs: &[String],
         _params: &RunParams,
         _runs: usize,
-        _stream: &mut dyn FnMut(Stream) -> bool,
+        stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         self.notes.clear();
         if self.task == Task::SentenceSimilarity && inputs.len() < 2 {
@@ -320,6 +328,10 @@ impl Pipeline for EmbeddingPipeline {
                     .vectors
                     .split_first()
                     .ok_or_else(|| PipelineError::BadInput("there is no text to compare".into()))?;
+                if out.vectors.len() >= 3 {
+                    // For a heatmap; the answer stays first-vs-others, like transformers'.
+                    stream(Stream::SimilarityMatrix(similarity_matrix(&out.vectors)));
+                }
                 PipelineOutput::Similarities(rest.iter().map(|v| cosine(first, v)).collect())
             }
             _ => PipelineOutput::Embeddings(out.vectors),

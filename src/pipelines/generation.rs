@@ -10,6 +10,7 @@ use candle_transformers::generation::{LogitsProcessor, Sampling};
 use candle_transformers::models::quantized_llama::{ModelWeights, MAX_SEQ_LEN};
 use tokenizers::Tokenizer;
 
+use super::candidates;
 use super::chat_template::ChatTemplate;
 use super::gguf_load::{self, WeightFormat};
 use super::gguf_tokenizer::{self, TextStreamer};
@@ -157,6 +158,17 @@ impl Generator {
         let mut stop = StopReason::MaxTokens;
         while token_ids.len() < max_new {
             let next = logits_processor.sample(&logits)?;
+            let candidates = candidates::report(&logits, params.temperature, &self.tokenizer)?;
+            let (step, chosen) = (token_ids.len(), next);
+            if !stream(Stream::Candidates {
+                run,
+                step,
+                chosen,
+                candidates,
+            }) {
+                stop = StopReason::Cancelled;
+                break;
+            }
             if stops.contains(&next) {
                 stop = StopReason::EndOfText;
                 break;

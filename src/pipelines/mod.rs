@@ -7,12 +7,17 @@ use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
 use crate::task::Task;
 
+pub mod candidates;
 pub mod chat_template;
+pub mod classify;
 pub mod embeddings;
 pub mod generation;
 pub mod gguf_load;
 pub mod gguf_tokenizer;
+pub mod search;
+pub mod teach;
 pub mod tokenize;
+pub mod zero_shot;
 
 /// Settings for one run. Fields that don't apply to a task are ignored by it.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +97,23 @@ pub enum PipelineOutput {
     Generations(Vec<Generation>),
     /// tokenize: the tokens of each input.
     Tokens(Vec<Vec<TokenInfo>>),
+    /// text-classification: every label with its probability, per input, likeliest first.
+    Labels(Vec<Vec<classify::LabelScore>>),
+    /// zero-shot-classification: one result per text.
+    ZeroShot(Vec<zero_shot::ZeroShotResult>),
+    /// semantic-search: every document, closest in meaning first.
+    Ranking(Vec<search::SearchHit>),
+    /// train-classifier: how the student's head did on the held-out set.
+    Trained(teach::TrainReport),
+}
+
+/// A token the model considered next, with its probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub id: u32,
+    /// The token decoded (special tokens by name).
+    pub text: String,
+    pub probability: f32,
 }
 
 /// Something streamed while a pipeline runs.
@@ -99,6 +121,18 @@ pub enum PipelineOutput {
 pub enum Stream {
     /// Generation produced text (a token's worth, decoded) during run `run`.
     Text { run: usize, text: String },
+    /// Before step `step` of run `run`'s text: the `chosen` token id and the most likely next
+    /// tokens (decoded text, probability after temperature; greedy shows temperature 1), most
+    /// likely first. Sent once per sampled token, also for the token that ends the text.
+    Candidates {
+        run: usize,
+        step: usize,
+        chosen: u32,
+        candidates: Vec<Candidate>,
+    },
+    /// sentence-similarity with three or more texts: the cosine of every pair (row i, column j),
+    /// for a heatmap. The output itself stays first-vs-others.
+    SimilarityMatrix(Vec<Vec<f32>>),
 }
 
 /// An error a pipeline reports: shown to the student as is.
@@ -161,6 +195,18 @@ pub fn load(
             Box::new(generation::GenerationPipeline::new(generator))
         }
         Task::Tokenize => Box::new(tokenize::TokenizePipeline::load(model, provision, events)?),
+        Task::TextClassification => {
+            Box::new(classify::ClassifyPipeline::load(model, provision, events)?)
+        }
+        Task::ZeroShotClassification => Box::new(zero_shot::ZeroShotPipeline::new(
+            embeddings::Embedder::load(model, provision, events)?,
+        )),
+        Task::SemanticSearch => Box::new(search::SearchPipeline::new(
+            embeddings::Embedder::load(model, provision, events)?,
+        )?),
+        Task::TrainClassifier => Box::new(teach::TeachPipeline::new(
+            embeddings::Embedder::load(model, provision, events)?,
+        )?),
     })
 }
 

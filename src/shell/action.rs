@@ -53,6 +53,11 @@ pub enum Action {
     Cancel,
     /// Reveal the next hint.
     Hint,
+    /// Show the candidates of the previous / next generated token.
+    ChartPrev,
+    ChartNext,
+    /// Show or hide token ids beside the tokens.
+    ToggleIds,
     /// Scroll the exercise panel's results up / down (when they don't all fit).
     PanelUp,
     PanelDown,
@@ -73,6 +78,8 @@ pub enum Action {
     WorkerGone,
     /// Saving progress failed: the message to show.
     SaveFailed(String),
+    /// Live preview: the course folder changed and was loaded again (or has errors).
+    CourseReloaded(Result<crate::course::Course, Vec<crate::course::Problem>>),
 }
 
 /// What `App::update` asks the run loop to do.

@@ -68,6 +68,8 @@ pub struct ExerciseUi {
     /// Cursor in the focused field, in chars.
     pub cursor: usize,
     pub outcome: Outcome,
+    /// Candidates, similarity matrix, token ids: what the charts show.
+    pub charts: super::charts::Charts,
 }
 
 /// The state of one quiz panel.
@@ -119,6 +121,8 @@ pub struct App {
     pub(crate) worker_gone: bool,
     /// Exercise panel scroll, in lines from where it shows by default.
     pub(crate) panel_offset: isize,
+    /// Errors of the last live reload that failed (see `reload.rs`).
+    pub(crate) course_errors: Vec<crate::course::Problem>,
 }
 
 impl App {
@@ -150,6 +154,7 @@ impl App {
                         field: 0,
                         cursor,
                         outcome: Outcome::None,
+                        charts: Default::default(),
                     },
                 );
             }
@@ -186,6 +191,7 @@ impl App {
             running: None,
             worker_gone: false,
             panel_offset: 0,
+            course_errors: Vec::new(),
         };
         app.step = app.saved_step(lesson);
         app
@@ -361,6 +367,7 @@ impl App {
                 vec![]
             }
             Action::Run => self.run(),
+            Action::ChartPrev | Action::ChartNext | Action::ToggleIds => self.chart_key(action),
             Action::Cancel => self.cancel(),
             Action::Hint => self.hint(),
             Action::PanelUp | Action::PanelDown => {
@@ -396,6 +403,7 @@ impl App {
                 }
                 vec![]
             }
+            Action::CourseReloaded(result) => self.reload(result),
             Action::SaveFailed(message) => {
                 self.set_status(StatusKind::Error, strings::save_failed(&message));
                 vec![]

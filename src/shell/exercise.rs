@@ -143,6 +143,9 @@ impl App {
             }
         };
         self.set_outcome(&key, Outcome::None);
+        if let Some(ui) = self.exercises.get_mut(&key) {
+            ui.charts.clear();
+        }
         self.panel_offset = 0;
         if let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) {
             self.progress
@@ -181,6 +184,22 @@ impl App {
             }
             _ => vec![],
         }
+    }
+
+    /// Chart keys: step through the generation's candidates, show or hide token ids.
+    pub(crate) fn chart_key(&mut self, action: Action) -> Vec<Effect> {
+        let Some((key, _)) = self.active_exercise() else {
+            return vec![];
+        };
+        if let Some(ui) = self.exercises.get_mut(&key) {
+            match action {
+                Action::ChartPrev => ui.charts.move_step(-1),
+                Action::ChartNext => ui.charts.move_step(1),
+                Action::ToggleIds => ui.charts.show_ids = !ui.charts.show_ids,
+                _ => {}
+            }
+        }
+        vec![]
     }
 
     /// Reveals the next hint of the active exercise.
@@ -241,6 +260,12 @@ impl App {
                     running.streamed.resize(run + 1, String::new());
                 }
                 running.streamed[run].push_str(&text);
+            }
+            WorkerEvent::Stream { stream, .. } => {
+                running.loading = None;
+                if let Some(ui) = self.exercises.get_mut(&running.key) {
+                    ui.charts.push(&stream, std::time::Instant::now());
+                }
             }
             WorkerEvent::Finished {
                 result, elapsed, ..

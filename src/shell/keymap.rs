@@ -105,6 +105,9 @@ fn reading(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('h') => Action::Hint,
         KeyCode::Char('[') => Action::PanelUp,
         KeyCode::Char(']') => Action::PanelDown,
+        KeyCode::Char(',') | KeyCode::Char('<') => Action::ChartPrev,
+        KeyCode::Char('.') | KeyCode::Char('>') => Action::ChartNext,
+        KeyCode::Char('t') => Action::ToggleIds,
         KeyCode::Char('l') | KeyCode::Esc => Action::ShowLessons,
         _ => return None,
     })

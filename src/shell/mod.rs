@@ -7,16 +7,20 @@
 
 mod action;
 mod app;
+pub mod charts;
 mod exercise;
 mod keymap;
+mod mouse;
 pub mod markdown;
 mod navigate;
 mod quiz;
+mod reload;
 mod run;
 pub mod strings;
 mod table;
-mod theme;
+pub mod theme;
 mod view;
+pub mod watch;
 pub mod wrap;
 
 pub use action::{Action, Effect};

@@ -2,6 +2,7 @@
 //! turns terminal events, worker events and ticks into `Action`s, draws, and carries out `Effect`s
 //! (jobs to the worker, progress saves on their own thread).
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
@@ -9,7 +10,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind,
 };
 use ratatui::crossterm::execute;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
@@ -22,6 +24,7 @@ use crate::worker::{Worker, WorkerEvent};
 use super::action::{Action, Effect};
 use super::app::App;
 use super::view;
+use super::watch::CourseWatcher;
 
 const TICK: Duration = Duration::from_millis(100);
 
@@ -32,12 +35,13 @@ pub fn run(
     progress: Progress,
     warning: Option<String>,
     provision: Provision,
+    watch: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .context("cannot start the shell's event loop")?;
-    runtime.block_on(event_loop(course, store, progress, warning, provision))
+    runtime.block_on(event_loop(course, store, progress, warning, provision, watch))
 }
 
 /// Restores the terminal when dropped (errors and early returns); ratatui's panic hook, wrapped
@@ -55,18 +59,18 @@ impl TerminalGuard {
             if std::thread::current().name() == Some(crate::worker::THREAD_NAME) {
                 return;
             }
-            let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+            let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
             restore_hook(info);
         }));
         // Without it a pasted line break would arrive as Enter and run the exercise.
-        let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+        let _ = execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture);
         Ok((terminal, guard))
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
         ratatui::restore();
     }
 }
@@ -77,11 +81,22 @@ async fn event_loop(
     progress: Progress,
     warning: Option<String>,
     provision: Provision,
+    watch: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let (worker_tx, mut worker_rx) = unbounded_channel::<WorkerEvent>();
     let worker = Worker::spawn(provision, Box::new(move |e| drop(worker_tx.send(e))))
         .context("cannot start the model worker thread")?;
     let (action_tx, mut action_rx) = unbounded_channel::<Action>();
+    // Live preview: reloads arrive as actions, like save errors.
+    let _watcher = match &watch {
+        Some(dir) => {
+            let tx = action_tx.clone();
+            Some(CourseWatcher::start(dir, move |r| {
+                drop(tx.send(Action::CourseReloaded(r)))
+            })?)
+        }
+        None => None,
+    };
     let saver = Saver::start(store, action_tx)?;
     let mut app = App::new(course, progress, warning);
 
@@ -107,6 +122,7 @@ async fn event_loop(
                 Some(Event::Key(key)) if key.kind != KeyEventKind::Release => app.on_key(key),
                 Some(Event::Resize(w, h)) => app.update(Action::Resize(w, h)),
                 Some(Event::Paste(text)) => app.update(Action::Paste(text)),
+                Some(Event::Mouse(mouse)) => app.on_mouse(mouse),
                 Some(_) => continue,
                 // The terminal is gone: nothing more can be read or shown.
                 None => break Ok(()),
@@ -156,7 +172,8 @@ fn reenter(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
     execute!(
         std::io::stdout(),
         ct::EnterAlternateScreen,
-        EnableBracketedPaste
+        EnableBracketedPaste,
+        EnableMouseCapture
     )?;
     terminal.clear()?;
     Ok(())

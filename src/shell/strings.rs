@@ -101,12 +101,15 @@ pub const HELP: &[(&str, &str)] = &[
     ("Enter", "run the model on your input"),
     ("h / F1", "next hint (F1 while typing)"),
     ("[ ] / Shift-↑↓", "scroll the exercise panel"),
+    (", .", "earlier / later next-token choices"),
+    ("t", "show / hide token ids"),
     ("Esc / Ctrl-C", "stop a run; Esc also stops typing"),
     ("Quiz", ""),
     ("↑ ↓ / 1-9", "choose an answer"),
     ("Enter", "answer"),
     ("Anywhere", ""),
     ("?", "this help"),
+    ("mouse", "wheel scrolls; click a lesson or an answer"),
     ("q / Ctrl-C", "quit (progress is saved as you go)"),
 ];
 
@@ -209,3 +212,68 @@ pub fn token_count(n: usize) -> String {
 pub fn ids(ids: &str) -> String {
     format!("ids: {ids}")
 }
+
+// ---- charts (view/charts.rs) ----
+
+pub const CANDIDATES_LIVE: &str = "What the model considers next:";
+pub const SIMILARITY_MATRIX: &str = "Similarity of every pair (1.00 = same meaning):";
+pub const SHOW_IDS: &str = "t: show ids";
+pub const HIDE_IDS: &str = "t: hide ids";
+
+/// The candidates chart's title: which token, of how many, and the keys to step.
+pub fn candidates_title(run: Option<usize>, step: usize, steps: usize) -> String {
+    let run = run.map_or(String::new(), |r| format!("run {} · ", r + 1));
+    format!("Next-token choices · {run}token {} of {steps} · , . to step", step + 1)
+}
+
+/// When the token the model picked is not among the top candidates (sampling).
+pub fn chosen_elsewhere(id: u32, k: usize) -> String {
+    format!("  picked token #{id}, which was not in the top {k}")
+}
+
+pub fn live_rate(tokens: usize, rate: Option<f64>) -> String {
+    match rate {
+        Some(r) => format!("{} · {r:.1} tokens/s", token_count(tokens)),
+        None => token_count(tokens),
+    }
+}
+
+// ---- classification, zero-shot, search, training (view/classes.rs) ----
+
+/// Above the ranking of documents.
+pub const SEARCH_TITLE: &str = "Closest documents to your query:";
+
+/// Headline of a classification: the winning label and how sure the model is.
+pub fn top_label(label: &str, score: f32) -> String {
+    format!("{label} ({:.0}% sure)", score * 100.0)
+}
+
+pub fn document(number: usize) -> String {
+    format!("doc {number}")
+}
+
+/// How a trained classifier did on the lesson's held-out sentences.
+pub fn trained(correct: usize, total: usize, examples: usize) -> String {
+    format!(
+        "Trained on your {examples} examples: {correct} of {total} test sentences right ({:.0}%)",
+        100.0 * correct as f64 / total.max(1) as f64
+    )
+}
+
+pub fn missed(expected: &str, predicted: &str, text: &str) -> String {
+    format!("  ✗ said {predicted}, was {expected}: “{text}”")
+}
+
+// ---- live preview, `--watch` (reload.rs, view/reload_errors.rs) ----
+
+/// Status after a live reload that worked.
+pub const RELOADED: &str = "Course reloaded from your files.";
+
+/// Status after a live reload that found errors.
+pub fn reload_failed(errors: usize) -> String {
+    let s = if errors == 1 { "" } else { "s" };
+    format!("{errors} error{s} in the course: fix and save; the last good version stays.")
+}
+
+/// Title of the pane listing the errors of a failed reload.
+pub const RELOAD_ERRORS_TITLE: &str = " Errors: fix and save, it reloads by itself ";

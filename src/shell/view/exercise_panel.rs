@@ -11,7 +11,7 @@ use crate::shell::app::{App, Focus, Outcome, Running};
 use crate::shell::wrap::{self, wrap, wrap_plain};
 use crate::shell::{strings, theme};
 
-use super::output;
+use super::{charts, output};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -98,7 +98,13 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
     body.push(Line::default());
     let running = app.running().filter(|r| r.key == key);
     match (running, ui.map(|u| &u.outcome)) {
-        (Some(r), _) => body.extend(running_lines(app, r, width)),
+        (Some(r), _) => {
+            body.extend(running_lines(app, r, width));
+            if let Some(c) = ui.map(|u| &u.charts).filter(|c| !c.steps.is_empty()) {
+                body.push(Line::default());
+                body.extend(charts::candidates(c, true, width));
+            }
+        }
         (None, Some(Outcome::Refused(message))) => {
             body.extend(wrap(
                 &[
@@ -121,7 +127,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             }),
         ) => {
             match output {
-                Ok(out) => body.extend(output::lines(out, inputs, width)),
+                Ok(out) => body.extend(charts::result(out, inputs, ui.map(|u| &u.charts), width)),
                 Err(message) => body.extend(wrap(
                     &[
                         Span::styled(strings::ERROR, theme::fail()),
@@ -159,6 +165,9 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                 if let Some(f) = &v.feedback {
                     body.extend(wrap_plain(f, theme::feedback(), width));
                 }
+            }
+            if let Ok(out) = output {
+                body.extend(charts::after(out, inputs, ui.map(|u| &u.charts), width));
             }
         }
         (None, _) => {

@@ -19,6 +19,32 @@ fn mark(state: LessonState) -> (&'static str, ratatui::style::Style) {
     }
 }
 
+/// The first lesson shown and the rows for lessons, in a list drawn in `area`.
+fn window(app: &App, area: Rect, full: bool) -> (usize, Rect) {
+    let borders = if full { Borders::ALL } else { Borders::RIGHT };
+    let inner = Block::new()
+        .borders(borders)
+        .title(strings::LESSONS_TITLE)
+        .inner(area);
+    let selected = if app.focus() == Focus::Lessons {
+        app.list_selected
+    } else {
+        app.lesson_index()
+    };
+    let first = selected.saturating_sub((inner.height as usize).saturating_sub(1));
+    (first, inner)
+}
+
+/// The lesson on screen row `row` of a list drawn in `area` (for mouse clicks).
+pub(super) fn lesson_at(app: &App, area: Rect, full: bool, row: u16) -> Option<usize> {
+    let (first, inner) = window(app, area, full);
+    if row < inner.y || row >= inner.bottom() {
+        return None;
+    }
+    let i = first + (row - inner.y) as usize;
+    (i < app.course().lessons.len()).then_some(i)
+}
+
 /// `full`: the list has the whole body (narrow screens), so it gets a full border.
 pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect, full: bool) {
     let focused = app.focus() == Focus::Lessons;

@@ -1,6 +1,8 @@
 //! Drawing: `draw(frame, &App)` reads the state only. This file owns the screen layout (header,
 //! lesson list, lesson pane, exercise/quiz panel, status line, footer) and the "too small" note.
 
+mod charts;
+mod classes;
 mod exercise_panel;
 mod footer;
 mod help;
@@ -8,6 +10,7 @@ mod lesson_list;
 mod lesson_pane;
 mod output;
 mod quiz_panel;
+mod reload_errors;
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -103,6 +106,21 @@ fn panel_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     }
 }
 
+/// The lesson on screen row `row` of the lesson list drawn in `area`.
+pub(crate) fn lesson_at(app: &App, area: Rect, full: bool, row: u16) -> Option<usize> {
+    lesson_list::lesson_at(app, area, full, row)
+}
+
+/// The quiz choice on screen row `row` of the quiz panel drawn in `area`.
+pub(crate) fn choice_at(
+    app: &App,
+    quiz: &crate::course::Quiz,
+    area: Rect,
+    row: u16,
+) -> Option<usize> {
+    quiz_panel::choice_at(app, quiz, area, row)
+}
+
 /// How far the exercise panel's body can scroll from where it shows by default: (up, down).
 pub(crate) fn panel_scroll_bounds(app: &App) -> (isize, isize) {
     let Some(Panel::Exercise(e)) = app.active_panel() else {
@@ -157,6 +175,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Some(Panel::Quiz(q)) => quiz_panel::draw(frame, app, q, panel),
             None => {}
         }
+    }
+    if let (Some(lesson), false) = (a.lesson, app.course_errors().is_empty()) {
+        let bottom = a.panel.map_or(lesson.bottom(), |p| p.bottom());
+        let pane = Rect::new(lesson.x, lesson.y, lesson.width, bottom - lesson.y);
+        reload_errors::draw(frame, app, pane);
     }
     if let Some(status) = a.status {
         footer::draw_status(frame, app, status);

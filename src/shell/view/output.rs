@@ -27,6 +27,9 @@ pub(super) fn lines(
     inputs: &[String],
     width: usize,
 ) -> Vec<Line<'static>> {
+    if let Some(lines) = super::classes::lines(output, inputs, width) {
+        return lines;
+    }
     let mut out = Vec::new();
     match output {
         PipelineOutput::Similarities(scores) => {
@@ -98,6 +101,11 @@ pub(super) fn lines(
                 ));
             }
         }
+        // Drawn by classes.rs, above.
+        PipelineOutput::Labels(_)
+        | PipelineOutput::ZeroShot(_)
+        | PipelineOutput::Ranking(_)
+        | PipelineOutput::Trained(_) => {}
     }
     out
 }

@@ -83,11 +83,48 @@ pub(super) fn draw(frame: &mut Frame, app: &App, quiz: &Quiz, area: Rect) {
     let inner_w = area.width.saturating_sub(2) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     let text = lines(app, quiz, inner_w);
-    // Keep the selected choice in view when the panel is short: drop lines from the top.
+    let skip = skip(app, quiz, &text, inner_h);
+    let visible: Vec<Line<'static>> = text.into_iter().skip(skip).take(inner_h).collect();
+    let focused = app.focus() == Focus::Lesson;
+    let block = Block::bordered()
+        .border_style(if focused {
+            theme::border_focused()
+        } else {
+            theme::border()
+        })
+        .title(Span::styled(format!(" {} ", strings::QUIZ), theme::bold()));
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}
+
+/// The choice on screen row `row` of a quiz panel drawn in `area` (for mouse clicks).
+pub(super) fn choice_at(app: &App, quiz: &Quiz, area: Rect, row: u16) -> Option<usize> {
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let text = lines(app, quiz, area.width.saturating_sub(2) as usize);
+    let skip = skip(app, quiz, &text, inner_h);
+    let line = (row.checked_sub(area.y + 1)? as usize).min(inner_h) + skip;
+    // A choice's lines: from its numbered line up to the next choice or the end.
+    let mut current = None;
+    for (i, l) in text.iter().enumerate().take(line + 1) {
+        let first = l.spans.first().map_or("", |s| s.content.as_ref());
+        let number = first.trim_start_matches(['▸', ' ']);
+        if let Some(n) = number
+            .strip_suffix(". ")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            current = Some(n - 1);
+        } else if l.spans.is_empty() && i > 0 && current.is_some() {
+            current = None; // the blank line after the choices
+        }
+    }
+    current.filter(|&c| c < quiz.choices.len())
+}
+
+/// Lines dropped from the top so the selected choice stays in view when the panel is short.
+fn skip(app: &App, quiz: &Quiz, text: &[Line<'static>], inner_h: usize) -> usize {
     let selected = app
         .quiz_ui(app.lesson_index(), &quiz.id)
         .map_or(0, |u| u.selected);
-    let skip = if text.len() > inner_h {
+    if text.len() > inner_h {
         let anchor = text
             .iter()
             .position(|l| {
@@ -101,15 +138,5 @@ pub(super) fn draw(frame: &mut Frame, app: &App, quiz: &Quiz, area: Rect) {
             .min(text.len() - inner_h)
     } else {
         0
-    };
-    let visible: Vec<Line<'static>> = text.into_iter().skip(skip).take(inner_h).collect();
-    let focused = app.focus() == Focus::Lesson;
-    let block = Block::bordered()
-        .border_style(if focused {
-            theme::border_focused()
-        } else {
-            theme::border()
-        })
-        .title(Span::styled(format!(" {} ", strings::QUIZ), theme::bold()));
-    frame.render_widget(Paragraph::new(visible).block(block), area);
+    }
 }
