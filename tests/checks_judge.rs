@@ -332,6 +332,76 @@ fn generated_text_contains_and_avoids() {
 }
 
 #[test]
+fn single_words_match_whole_words_and_phrases_match_as_phrases() {
+    let check = Check {
+        contains: vec!["Paris.".into()],
+        not_contains: vec!["he".into()],
+        input_not_contains: vec!["her".into(), "no one".into()],
+        ..Check::default()
+    };
+    let e = exercise(Task::TextGeneration, vec![field("Prompt")], check);
+    // "he" is inside "The" and "there", "her" inside "there": neither is the word itself.
+    let v = judge(
+        &e,
+        &texts(&["The nurse over there said that"]),
+        &generations(&[" The trip to Paris was there."]),
+    );
+    assert!(v.passed, "{:?}", lines(&v));
+    let v = judge(
+        &e,
+        &texts(&["No one asked her, so"]),
+        &generations(&[" he went to Parisian cafés."]),
+    );
+    assert_eq!(
+        lines(&v),
+        [
+            "your input uses \"her\": get there without typing it",
+            "your input uses \"no one\": get there without typing it",
+            "the text doesn't contain \"Paris.\"",
+            "the text contains \"he\", which it shouldn't"
+        ]
+    );
+}
+
+#[test]
+fn long_word_lists_give_one_line() {
+    let check = Check {
+        contains: vec!["red".into(), "green".into(), "blue".into()],
+        not_contains: vec!["black".into(), "white".into(), "grey".into()],
+        input_not_contains: vec!["mona".into(), "lisa".into(), "paris".into()],
+        ..Check::default()
+    };
+    let e = exercise(Task::TextGeneration, vec![field("Prompt")], check);
+    let v = judge(
+        &e,
+        &texts(&["A famous painting of a smiling lady"]),
+        &generations(&[" Red, green and blue, never grey."]),
+    );
+    assert!(!v.passed);
+    assert_eq!(
+        lines(&v),
+        [
+            "your input uses none of \"mona\", \"lisa\", \"paris\"",
+            "the text contains all of \"red\", \"green\", \"blue\"",
+            "the text contains \"grey\", which it shouldn't"
+        ]
+    );
+    let v = judge(
+        &e,
+        &texts(&["Mona Lisa is in Paris and"]),
+        &generations(&[" red and blue."]),
+    );
+    assert_eq!(
+        lines(&v),
+        [
+            "your input uses \"mona\", \"lisa\", \"paris\": get there without typing them",
+            "the text doesn't contain \"green\"",
+            "the text avoids all of \"black\", \"white\", \"grey\""
+        ]
+    );
+}
+
+#[test]
 fn conditions_hold_over_every_run() {
     let mut e = exercise(
         Task::TextGeneration,

@@ -37,13 +37,16 @@ fn candidates(step: usize, chosen: u32, list: &[(u32, &str, f32)]) -> Action {
     })
 }
 
+/// The chosen id, its text, and the top candidates (id, text, probability) of one token.
+type Step = (u32, &'static str, [(u32, &'static str, f32); 3]);
+
 /// A generation that wrote ", there was a" with the candidates of each token.
 fn generating() -> App {
     let mut app = app_at(2, 100, 30);
     app.on_key(key(KeyCode::Enter));
     app.update(Action::Submitted(1));
     app.update(Action::Worker(WorkerEvent::Started { job: 1 }));
-    let steps: [(u32, &str, [(u32, &str, f32); 3]); 3] = [
+    let steps: [Step; 3] = [
         (
             28,
             ",",

@@ -3,7 +3,7 @@
 use crate::course::{Bounds, Check, RankGoal};
 use crate::pipelines::PipelineOutput;
 
-use super::wording::{score, score_bounds};
+use super::wording::{score, score_bounds, MANY};
 use super::Condition;
 
 fn fail(detail: String) -> Condition {
@@ -81,7 +81,8 @@ fn labels(wanted: &[String], tops: &[(String, f64)]) -> Vec<Condition> {
         return vec![fail("the model labelled no text".into())];
     }
     let n = tops.len();
-    tops.iter()
+    let judged: Vec<Condition> = tops
+        .iter()
         .enumerate()
         .map(|(i, (got, _))| {
             let want = if wanted.len() == 1 {
@@ -96,6 +97,19 @@ fn labels(wanted: &[String], tops: &[(String, f64)]) -> Vec<Condition> {
                 fail(format!("{who}the model says {got}; the goal is {want}"))
             }
         })
+        .collect();
+    if n < MANY {
+        return judged;
+    }
+    // Many texts: one summary line, then only the wrong ones.
+    let right = judged.iter().filter(|c| c.passed).count();
+    let summary = if right == n {
+        pass(format!("all {n} texts get the label wanted"))
+    } else {
+        fail(format!("{right} of {n} texts right"))
+    };
+    std::iter::once(summary)
+        .chain(judged.into_iter().filter(|c| !c.passed))
         .collect()
 }
 
@@ -233,6 +247,31 @@ mod tests {
                 (false, "text 2: the model says weather; the goal is health")
             ]
         );
+    }
+
+    #[test]
+    fn label_over_many_texts_sums_up_and_lists_the_wrong_ones() {
+        let check = Check {
+            label: vec!["sport".into()],
+            ..Check::default()
+        };
+        let five = [
+            ("sport", 0.9),
+            ("sport", 0.8),
+            ("food", 0.6),
+            ("sport", 0.7),
+            ("sport", 0.9),
+        ];
+        let got = conditions(&check, &labels_out(&five));
+        assert_eq!(
+            details(&got),
+            [
+                (false, "4 of 5 texts right"),
+                (false, "text 3: the model says food; the goal is sport")
+            ]
+        );
+        let got = conditions(&check, &labels_out(&[("sport", 0.9); 3]));
+        assert_eq!(details(&got), [(true, "all 3 texts get the label wanted")]);
     }
 
     #[test]

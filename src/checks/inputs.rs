@@ -3,8 +3,8 @@
 
 use crate::course::Exercise;
 
-use super::wording::{count_bounds, plural, quoted};
-use super::words::{shared, words};
+use super::wording::{count_bounds, plural, quoted, MANY};
+use super::words::{mentions, shared, words};
 use super::Condition;
 
 /// The input conditions of the exercise's check, judged on the pipeline texts.
@@ -48,9 +48,32 @@ pub fn input_conditions(exercise: &Exercise, texts: &[String]) -> Vec<Condition>
         };
         out.push(Condition { passed, detail });
     }
-    for banned in &check.input_not_contains {
-        let needle = banned.to_lowercase();
-        let used = texts.iter().any(|t| t.to_lowercase().contains(&needle));
+    let banned = &check.input_not_contains;
+    if banned.len() >= MANY {
+        let used: Vec<String> = banned
+            .iter()
+            .filter(|b| texts.iter().any(|t| mentions(t, b)))
+            .cloned()
+            .collect();
+        out.push(if used.is_empty() {
+            Condition {
+                passed: true,
+                detail: format!("your input uses none of {}", quoted(banned)),
+            }
+        } else {
+            Condition {
+                passed: false,
+                detail: format!(
+                    "your input uses {}: get there without typing {}",
+                    quoted(&used),
+                    if used.len() == 1 { "it" } else { "them" }
+                ),
+            }
+        });
+        return out;
+    }
+    for banned in banned {
+        let used = texts.iter().any(|t| mentions(t, banned));
         out.push(if used {
             Condition {
                 passed: false,

@@ -4,9 +4,11 @@
 //! CONTRACT (owned by the course helper): the functions below are what the rest of the crate uses.
 
 mod classes;
+mod gap;
 mod inputs;
 mod output;
 mod prepare;
+mod text;
 mod wording;
 mod words;
 

@@ -4,6 +4,7 @@
 use crate::course::{Agreement, Bounds, Check};
 use crate::pipelines::{Generation, PipelineOutput, TokenInfo};
 
+use super::text;
 use super::wording::{count, count_bounds, plural, score, score_bounds};
 use super::words::{word_spans, words};
 use super::Condition;
@@ -44,10 +45,13 @@ pub fn output_conditions(
     if let Some(b) = &check.similarity {
         out.extend(similarity(b, output));
     }
+    if let Some(b) = &check.similarity_gap {
+        out.push(super::gap::similarity_gap(b, output));
+    }
     if check_text(check) {
         match output {
-            PipelineOutput::Generations(runs) => out.extend(generation_text(check, runs)),
-            PipelineOutput::Tokens(tokens) => out.extend(token_text(check, tokens)),
+            PipelineOutput::Generations(runs) => out.extend(text::generation_text(check, runs)),
+            PipelineOutput::Tokens(tokens) => out.extend(text::token_text(check, tokens)),
             other => out.push(wrong_output(other, "text")),
         }
     }
@@ -197,116 +201,6 @@ fn per_run(
             detail: format!("every run meets the goal ({goal})"),
         },
     }
-}
-
-fn generation_text(check: &Check, runs: &[Generation]) -> Vec<Condition> {
-    if runs.is_empty() {
-        return vec![fail("the model gave no text".into())];
-    }
-    let texts: Vec<&str> = runs.iter().map(|g| g.text.as_str()).collect();
-    text_conditions(check, &texts, "the text")
-}
-
-fn token_text(check: &Check, per_input: &[Vec<TokenInfo>]) -> Vec<Condition> {
-    let joined: String = per_input
-        .iter()
-        .map(|toks| {
-            toks.iter()
-                .map(|t| t.token.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    text_conditions(check, &[joined.as_str()], "the tokens")
-}
-
-/// contains / not_contains / regex over one text per run. `what` names the text ("the text",
-/// or "the tokens", plural).
-fn text_conditions(check: &Check, texts: &[&str], what: &str) -> Vec<Condition> {
-    let n = texts.len();
-    let plural = what.ends_with('s');
-    let verb = |one: &str, many: &str| {
-        if plural {
-            many.to_string()
-        } else {
-            one.to_string()
-        }
-    };
-    let run_name = |i: usize| {
-        if n > 1 {
-            format!("run {} of {n}: {what}", i + 1)
-        } else {
-            what.to_string()
-        }
-    };
-    let every = if n > 1 {
-        format!("every run's {}", what.trim_start_matches("the "))
-    } else {
-        what.to_string()
-    };
-    let mut out = Vec::new();
-    for word in &check.contains {
-        let needle = word.to_lowercase();
-        out.push(
-            match texts
-                .iter()
-                .position(|t| !t.to_lowercase().contains(&needle))
-            {
-                Some(i) => fail(format!(
-                    "{} {} \"{word}\"",
-                    run_name(i),
-                    verb("doesn't contain", "don't contain")
-                )),
-                None => Condition {
-                    passed: true,
-                    detail: format!("{every} {} \"{word}\"", verb("contains", "contain")),
-                },
-            },
-        );
-    }
-    for word in &check.not_contains {
-        let needle = word.to_lowercase();
-        out.push(
-            match texts
-                .iter()
-                .position(|t| t.to_lowercase().contains(&needle))
-            {
-                Some(i) => fail(format!(
-                    "{} {} \"{word}\", which {} shouldn't",
-                    run_name(i),
-                    verb("contains", "contain"),
-                    verb("it", "they")
-                )),
-                None => Condition {
-                    passed: true,
-                    detail: format!("{every} {} \"{word}\"", verb("avoids", "avoid")),
-                },
-            },
-        );
-    }
-    if let Some(pattern) = &check.regex {
-        out.push(match regex::Regex::new(pattern) {
-            Err(_) => fail(format!(
-                "the pattern /{pattern}/ is broken: tell your teacher"
-            )),
-            Ok(re) => match texts.iter().position(|t| !re.is_match(t)) {
-                Some(i) => fail(format!(
-                    "{} {} the pattern /{pattern}/",
-                    run_name(i),
-                    verb("doesn't match", "don't match")
-                )),
-                None => Condition {
-                    passed: true,
-                    detail: format!(
-                        "{every} {} the pattern /{pattern}/",
-                        verb("matches", "match")
-                    ),
-                },
-            },
-        });
-    }
-    out
 }
 
 fn input_token_counts(per_input: &[Vec<TokenInfo>], b: &Bounds) -> Condition {

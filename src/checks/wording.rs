@@ -2,6 +2,9 @@
 
 use crate::course::Bounds;
 
+/// Lists of this many words or more are judged in one verdict line, not one line per word.
+pub const MANY: usize = 3;
+
 /// A score with two decimals, or more when two decimals would hide why it missed `bound`.
 pub fn score(v: f64, bounds: &Bounds) -> String {
     let two = format!("{v:.2}");

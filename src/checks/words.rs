@@ -24,6 +24,29 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether `text` mentions `entry`, case ignored. An entry of plain words ("he", "no one",
+/// "Paris.") matches whole words only, as a run of words in that order: "he" is not found in
+/// "the", and the full stop of "Paris." doesn't count. An entry with other signs ("[UNK]",
+/// "<|im_end|>", "?") matches anywhere, as written.
+pub fn mentions(text: &str, entry: &str) -> bool {
+    if entry.trim().is_empty() {
+        return false;
+    }
+    let core = entry
+        .trim()
+        .trim_matches(|c: char| matches!(c, '.' | ',' | '!' | '?' | ';' | ':' | '"'));
+    let plain = !core.is_empty()
+        && core
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || c == '\'' || c == '’');
+    if !plain {
+        return text.to_lowercase().contains(&entry.to_lowercase());
+    }
+    let wanted = words(core);
+    let have = words(text);
+    !wanted.is_empty() && have.windows(wanted.len()).any(|w| w == wanted.as_slice())
+}
+
 /// Byte ranges of the words of `text` (same rule as [`words`], for mapping tokens to words).
 pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
@@ -79,5 +102,21 @@ mod tests {
         assert_eq!(word_spans("hi, you"), vec![(0, 2), (4, 7)]);
         let texts = vec!["The cat sat.".to_string(), "A cat? The end".to_string()];
         assert_eq!(shared(&texts), vec!["the", "cat"]);
+    }
+
+    #[test]
+    fn mentions_whole_words_and_phrases() {
+        assert!(!mentions("The cat sat.", "he"));
+        assert!(mentions("Then he left.", "He"));
+        assert!(mentions("I love Paris", "Paris."));
+        assert!(mentions("Paris. Lovely.", "paris"));
+        assert!(!mentions("Parisian food", "Paris"));
+        assert!(mentions("Well, no one came.", "no one"));
+        assert!(!mentions("nobody came", "no one"));
+        assert!(mentions("a [UNK] b", "[UNK]"));
+        assert!(mentions("chat <|im_end|>", "<|im_end|>"));
+        assert!(mentions("Really?", "?"));
+        assert!(mentions("She doesn't care", "doesn't"));
+        assert!(!mentions("anything", ""));
     }
 }

@@ -11,9 +11,13 @@ use super::types::{Agreement, Bounds, Check};
 use super::yaml_doc::YamlDoc;
 
 /// Every check, with the tasks it works with (`None`: any task).
-pub const CHECKS: [(&str, Option<&[Task]>); 16] = [
+pub const CHECKS: [(&str, Option<&[Task]>); 17] = [
     (
         "similarity",
+        Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
+    ),
+    (
+        "similarity_gap",
         Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
     ),
     ("contains", Some(&[Task::TextGeneration, Task::Tokenize])),
@@ -52,6 +56,8 @@ pub struct Context {
 enum Scale {
     /// A cosine similarity: -1 to 1.
     Similarity,
+    /// The difference of two similarities: -2 to 2.
+    Gap,
     /// A count: whole, 0 or more.
     Count,
     /// A probability or a share: 0 to 1.
@@ -61,6 +67,7 @@ enum Scale {
 pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report) -> Check {
     let set: Vec<&str> = [
         ("similarity", raw.similarity.is_some()),
+        ("similarity_gap", raw.similarity_gap.is_some()),
         ("contains", raw.contains.is_some()),
         ("not_contains", raw.not_contains.is_some()),
         ("input_not_contains", raw.input_not_contains.is_some()),
@@ -115,6 +122,17 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         }
     }
 
+    if set.contains(&"similarity_gap") && ctx.text_inputs != 3 {
+        report.error(
+            doc.pos("check.similarity_gap"),
+            format!(
+                "check \"similarity_gap\" compares sentence 1 with sentence 2, then with sentence 3, but the exercise has {} text input{}: give it exactly 3",
+                ctx.text_inputs,
+                if ctx.text_inputs == 1 { "" } else { "s" }
+            ),
+        );
+    }
+
     let runs_agree = raw
         .runs_agree
         .as_deref()
@@ -139,6 +157,13 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
 
     Check {
         similarity: bounds(doc, "similarity", raw.similarity, Scale::Similarity, report),
+        similarity_gap: bounds(
+            doc,
+            "similarity_gap",
+            raw.similarity_gap,
+            Scale::Gap,
+            report,
+        ),
         contains: texts(doc, "contains", raw.contains, report),
         not_contains: texts(doc, "not_contains", raw.not_contains, report),
         input_not_contains: texts(doc, "input_not_contains", raw.input_not_contains, report),
@@ -236,6 +261,10 @@ fn bounds(
             Scale::Similarity if !(-1.0..=1.0).contains(&v) => report.error(
                 pos,
                 format!("{name} {key} {v} is outside -1 to 1: a cosine similarity is never above 1 or below -1"),
+            ),
+            Scale::Gap if !(-2.0..=2.0).contains(&v) => report.error(
+                pos,
+                format!("{name} {key} {v} is outside -2 to 2: two similarities never differ by more than 2"),
             ),
             Scale::Probability if !(0.0..=1.0).contains(&v) => report.error(
                 pos,

@@ -58,7 +58,15 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
         id: None,
         title: None,
         summary: None,
+        concepts: None,
     });
+    let concepts: Vec<String> = front
+        .concepts
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
     let mut field = |key: &str, value: Option<String>, how: &str| -> String {
         match value
             .map(|v| v.trim().to_string())
@@ -180,6 +188,7 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
             id,
             title,
             summary,
+            concepts,
             file: file.to_string(),
             steps,
         },

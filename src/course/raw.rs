@@ -24,6 +24,8 @@ pub struct RawFrontMatter {
     pub id: Option<String>,
     pub title: Option<String>,
     pub summary: Option<String>,
+    /// The ideas the lesson names (shown on the course-end screen), e.g. `[token, embedding]`.
+    pub concepts: Option<Vec<String>>,
 }
 
 /// A model: `id`, `id#file.gguf`, or `{id: …, file: …}`.
@@ -90,6 +92,7 @@ pub struct RawParams {
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     pub similarity: Option<RawBounds>,
+    pub similarity_gap: Option<RawBounds>,
     pub contains: Option<Texts>,
     pub not_contains: Option<Texts>,
     pub input_not_contains: Option<Texts>,

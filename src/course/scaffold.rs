@@ -294,6 +294,7 @@ const LESSON_TEMPLATE: &str = r#"---
 id: {ID}
 title: {TITLE}
 summary: Write two sentences a model finds alike, then find out why.
+concepts: [embedding, similarity]
 ---
 
 Start every lesson with something to **do**: a student who has tried something wants to know

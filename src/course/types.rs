@@ -49,6 +49,8 @@ pub struct Lesson {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// The ideas the lesson names, from the front matter's `concepts:` (may be empty).
+    pub concepts: Vec<String>,
     /// Path shown in messages: relative to the course folder (e.g. `03-embeddings.md`).
     pub file: String,
     pub steps: Vec<Step>,
@@ -179,6 +181,9 @@ pub struct Feedback {
 pub struct Check {
     /// sentence-similarity: bounds on each score (first input against each other input).
     pub similarity: Option<Bounds>,
+    /// sentence-similarity with 3 inputs: bounds on score(1, 2) − score(1, 3), e.g. "the first
+    /// pair scores at least 0.1 more than the second" (bias probes).
+    pub similarity_gap: Option<Bounds>,
     /// text-generation / tokenize: the output must contain each of these (case-insensitive).
     pub contains: Vec<String>,
     /// The output must contain none of these (case-insensitive).

@@ -75,8 +75,58 @@ pub fn find<'a>(course: &'a Course, name: &str) -> Result<(&'a Lesson, &'a Exerc
     Ok((lesson, exercise))
 }
 
+/// The Space for what the student has in the exercise's fields right now (`values`, one per field):
+/// they become the app's starting values and, when no text field is empty, its first example.
+pub fn space_with_inputs(
+    course: &Course,
+    lesson: &Lesson,
+    exercise: &Exercise,
+    values: &[String],
+) -> Result<Space, ExportError> {
+    let mut exercise = exercise.clone();
+    if values.len() == exercise.inputs.len() {
+        let texts_filled = exercise
+            .inputs
+            .iter()
+            .zip(values)
+            .all(|(f, v)| f.param.is_some() || !v.trim().is_empty());
+        for (field, value) in exercise.inputs.iter_mut().zip(values) {
+            if !value.trim().is_empty() {
+                field.default = value.clone();
+            }
+        }
+        if texts_filled && !exercise.solutions.iter().any(|s| s == values) {
+            exercise.solutions.insert(0, values.to_vec());
+        }
+    }
+    space(course, lesson, &exercise)
+}
+
+/// A classifier or tokenizer exercise with several text fields becomes an app with one text box,
+/// each text of each example an example of its own (the app handles one text at a time).
+fn one_text_box(exercise: &Exercise) -> Option<Exercise> {
+    let single = matches!(exercise.task, Task::TextClassification | Task::Tokenize);
+    if !single || exercise.inputs.len() < 2 || exercise.inputs.iter().any(|f| f.param.is_some()) {
+        return None;
+    }
+    let mut one = exercise.clone();
+    let mut field = exercise.inputs[0].clone();
+    field.label = "Text".into();
+    one.inputs = vec![field];
+    one.solutions = Vec::new();
+    for text in exercise.solutions.iter().flatten() {
+        let example = vec![text.clone()];
+        if !text.trim().is_empty() && !one.solutions.contains(&example) {
+            one.solutions.push(example);
+        }
+    }
+    Some(one)
+}
+
 /// The Space for `exercise` of `lesson`.
 pub fn space(course: &Course, lesson: &Lesson, exercise: &Exercise) -> Result<Space, ExportError> {
+    let single = one_text_box(exercise);
+    let exercise = single.as_ref().unwrap_or(exercise);
     let model = exercise
         .model
         .clone()
@@ -137,6 +187,34 @@ fn readme(lesson: &Lesson, exercise: &Exercise, model: &ModelRef) -> String {
         exercise.task.name(),
         model.id
     )
+}
+
+/// Writes the Space into a new folder `parent/name`, or `name-2`, `name-3`… when that one is taken
+/// (an existing folder is never written over); returns the folder.
+pub fn write_new(parent: &Path, name: &str, space: &Space) -> Result<PathBuf, ExportError> {
+    let fail = |path: &Path, e: std::io::Error| ExportError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
+    for n in 1..=999 {
+        let dir = match n {
+            1 => parent.join(name),
+            _ => parent.join(format!("{name}-{n}")),
+        };
+        match std::fs::create_dir(&dir) {
+            Ok(()) => {
+                write(&dir, space)?;
+                return Ok(dir);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(fail(&dir, e)),
+        }
+    }
+    Err(ExportError::Write {
+        path: parent.join(name),
+        message: "999 folders of that name are already there".into(),
+    })
 }
 
 /// Writes the Space's files into `dir` (made if missing); returns the paths written.

@@ -28,6 +28,10 @@ pub enum Action {
     ListDown,
     /// Opens the lesson at this index (resuming at its saved step).
     OpenLesson(usize),
+    /// Shows the course-end screen (what the student did, the ideas they met).
+    ShowCourseEnd,
+    /// Back from the course-end screen to the lesson.
+    CloseCourseEnd,
 
     // The exercise panel.
     /// Focus the exercise's input fields (typing mode).
@@ -61,6 +65,8 @@ pub enum Action {
     /// Scroll the exercise panel's results up / down (when they don't all fit).
     PanelUp,
     PanelDown,
+    /// Write the active exercise as a Gradio Space folder (`export.rs`).
+    ExportSpace,
 
     // The quiz panel.
     QuizUp,
@@ -78,6 +84,8 @@ pub enum Action {
     WorkerGone,
     /// Saving progress failed: the message to show.
     SaveFailed(String),
+    /// `Effect::ExportSpace` was carried out: the folder written, or why it failed.
+    SpaceExported(Result<super::export::SpaceWritten, String>),
     /// Live preview: the course folder changed and was loaded again (or has errors).
     CourseReloaded(Result<crate::course::Course, Vec<crate::course::Problem>>),
 }
@@ -91,5 +99,7 @@ pub enum Effect {
     Cancel,
     /// Save this progress (atomically, off the UI thread).
     Save(Progress),
+    /// Write this Space folder (off the UI thread), then feed back `Action::SpaceExported`.
+    ExportSpace(super::export::SpaceJob),
     Quit,
 }

@@ -123,6 +123,8 @@ pub struct App {
     pub(crate) panel_offset: isize,
     /// Errors of the last live reload that failed (see `reload.rs`).
     pub(crate) course_errors: Vec<crate::course::Problem>,
+    /// The course-end screen is shown in place of the lesson.
+    pub(crate) course_end: bool,
 }
 
 impl App {
@@ -192,6 +194,7 @@ impl App {
             worker_gone: false,
             panel_offset: 0,
             course_errors: Vec::new(),
+            course_end: false,
         };
         app.step = app.saved_step(lesson);
         app
@@ -223,6 +226,9 @@ impl App {
     pub fn help_shown(&self) -> bool {
         self.help
     }
+    pub fn course_end_shown(&self) -> bool {
+        self.course_end
+    }
     pub fn exercise_ui(&self, lesson: usize, id: &str) -> Option<&ExerciseUi> {
         self.exercises.get(&(lesson, id.to_string()))
     }
@@ -239,7 +245,7 @@ impl App {
 
     /// The exercises and quizzes of the current step, in order.
     pub fn panels(&self) -> Vec<Panel<'_>> {
-        let Some(step) = self.current_step() else {
+        let Some(step) = self.current_step().filter(|_| !self.course_end) else {
             return Vec::new();
         };
         step.blocks
@@ -343,6 +349,12 @@ impl App {
                 vec![]
             }
             Action::OpenLesson(i) => self.open_lesson(i),
+            Action::ShowCourseEnd => self.show_course_end(),
+            Action::CloseCourseEnd => {
+                self.course_end = false;
+                self.scroll = 0;
+                vec![]
+            }
             Action::StartTyping
             | Action::StopTyping
             | Action::NextField
@@ -367,6 +379,8 @@ impl App {
                 vec![]
             }
             Action::Run => self.run(),
+            Action::ExportSpace => self.export_space(),
+            Action::SpaceExported(result) => self.space_exported(result),
             Action::ChartPrev | Action::ChartNext | Action::ToggleIds => self.chart_key(action),
             Action::Cancel => self.cancel(),
             Action::Hint => self.hint(),

@@ -76,6 +76,7 @@ fn lessons(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Enter | KeyCode::Right | KeyCode::Char(' ') => {
             Action::OpenLesson(app.list_selected)
         }
+        KeyCode::Char('e') => Action::ShowCourseEnd,
         KeyCode::Esc | KeyCode::Left | KeyCode::Char('l') | KeyCode::Tab => Action::HideLessons,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('q') => Action::Quit,
@@ -83,7 +84,26 @@ fn lessons(app: &App, key: KeyEvent) -> Option<Action> {
     })
 }
 
+/// On the course-end screen: back, scroll, lessons.
+fn course_end(key: KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Left | KeyCode::Char('p') | KeyCode::Backspace => Action::CloseCourseEnd,
+        KeyCode::Up | KeyCode::Char('k') => Action::ScrollUp,
+        KeyCode::Down | KeyCode::Char('j') => Action::ScrollDown,
+        KeyCode::Char(' ') => Action::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => Action::ScrollTop,
+        KeyCode::End | KeyCode::Char('G') => Action::ScrollBottom,
+        KeyCode::Char('l') | KeyCode::Esc => Action::ShowLessons,
+        KeyCode::Char('?') => Action::ToggleHelp,
+        KeyCode::Char('q') => Action::Quit,
+        _ => return None,
+    })
+}
+
 fn reading(app: &App, key: KeyEvent) -> Option<Action> {
+    if app.course_end_shown() {
+        return course_end(key);
+    }
     let quiz = matches!(app.active_panel(), Some(Panel::Quiz(_)));
     Some(match key.code {
         KeyCode::Char('q') => Action::Quit,
@@ -108,6 +128,7 @@ fn reading(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char(',') | KeyCode::Char('<') => Action::ChartPrev,
         KeyCode::Char('.') | KeyCode::Char('>') => Action::ChartNext,
         KeyCode::Char('t') => Action::ToggleIds,
+        KeyCode::Char('x') => Action::ExportSpace,
         KeyCode::Char('l') | KeyCode::Esc => Action::ShowLessons,
         _ => return None,
     })

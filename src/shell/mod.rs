@@ -9,6 +9,7 @@ mod action;
 mod app;
 pub mod charts;
 mod exercise;
+pub mod export;
 mod keymap;
 mod mouse;
 pub mod markdown;

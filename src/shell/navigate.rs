@@ -41,13 +41,10 @@ impl App {
         } else if target >= steps as isize && self.lesson + 1 < self.course.lessons.len() {
             self.lesson += 1;
             self.step = 0;
+        } else if delta > 0 {
+            return self.show_course_end();
         } else {
-            let text = if delta > 0 {
-                strings::END_OF_COURSE
-            } else {
-                strings::START_OF_COURSE
-            };
-            self.set_status(StatusKind::Info, text);
+            self.set_status(StatusKind::Info, strings::START_OF_COURSE);
             return vec![];
         }
         self.entered_step()
@@ -58,12 +55,32 @@ impl App {
             return vec![];
         }
         self.focus = Focus::Lesson;
+        self.course_end = false;
+        self.scroll = 0;
         if i == self.lesson {
             return vec![];
         }
         self.lesson = i;
         self.step = self.saved_step(i);
         self.entered_step()
+    }
+
+    /// Shows the course-end screen in place of the lesson (from past the last step, or the list).
+    pub(crate) fn show_course_end(&mut self) -> Vec<Effect> {
+        if self.course.lessons.is_empty() {
+            return vec![];
+        }
+        self.course_end = true;
+        self.focus = Focus::Lesson;
+        self.scroll = 0;
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Info)
+        {
+            self.status = None;
+        }
+        vec![]
     }
 
     /// Resets the view for a new step and records the place in the progress.

@@ -97,6 +97,7 @@ async fn event_loop(
         }
         None => None,
     };
+    let export_tx = action_tx.clone();
     let saver = Saver::start(store, action_tx)?;
     let mut app = App::new(course, progress, warning);
 
@@ -154,6 +155,7 @@ async fn event_loop(
                 }
                 Effect::Cancel => worker.cancel(),
                 Effect::Save(progress) => saver.save(progress),
+                Effect::ExportSpace(job) => export_in_background(job, export_tx.clone()),
                 Effect::Quit => break 'outer Ok(()),
             }
         }
@@ -163,6 +165,23 @@ async fn event_loop(
     worker.cancel();
     saver.finish();
     result
+}
+
+/// Writes a Space folder on a short-lived thread; its news comes back as an action.
+fn export_in_background(job: super::export::SpaceJob, tx: UnboundedSender<Action>) {
+    let spawned = std::thread::Builder::new()
+        .name("hftutor-export".into())
+        .spawn({
+            let tx = tx.clone();
+            move || {
+                let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                let home = crate::progress::data_dir();
+                let _ = tx.send(super::export::write_space(&job, &cwd, &home));
+            }
+        });
+    if let Err(e) = spawned {
+        let _ = tx.send(Action::SpaceExported(Err(e.to_string())));
+    }
 }
 
 /// Takes the terminal back (alternate screen, raw mode) after something restored it.

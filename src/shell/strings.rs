@@ -4,11 +4,16 @@ pub const APP_NAME: &str = "hftutor";
 pub const LESSONS_TITLE: &str = "Lessons";
 pub const NO_LESSONS: &str = "This course has no lessons yet.";
 pub const NO_STEPS: &str = "This lesson has no steps yet.";
-pub const END_OF_COURSE: &str = "That was the last step of the course. Well done!";
 pub const START_OF_COURSE: &str = "This is the first step of the course.";
+pub const COURSE_END_TITLE: &str = "The end of the course";
+pub const COURSE_END_BUILT: &str = "What you did, lesson by lesson";
+pub const COURSE_END_CONCEPTS: &str = "Ideas you met";
+pub const COURSE_END_NEXT: &str =
+    "← goes back to the last step, l opens the lesson list. Every model you used is free and open: find thousands more on the Hugging Face Hub.";
 pub const ALREADY_RUNNING: &str = "Still running… (Esc stops it)";
 pub const OTHER_RUNNING: &str = "Another exercise is still running (Esc stops it).";
 pub const NO_EXERCISE_HERE: &str = "No exercise on this step.";
+pub const EXPORT_NO_EXERCISE: &str = "No exercise on this step to turn into a Space.";
 pub const NO_HINTS: &str = "This exercise has no hints.";
 pub const NO_MORE_HINTS: &str = "No more hints: you have seen them all.";
 pub const WORKER_GONE: &str =
@@ -46,6 +51,7 @@ pub const TOO_SMALL: &str = "Terminal too small for hftutor: make it at least 40
 pub const FOOTER_LESSONS: &[(&str, &str)] = &[
     ("↑↓", "choose"),
     ("Enter", "open"),
+    ("e", "the end"),
     ("Esc", "back"),
     ("?", "help"),
     ("q", "quit"),
@@ -81,6 +87,13 @@ pub const FOOTER_TYPING: &[(&str, &str)] = &[
     ("Ctrl-U", "clear"),
     ("Esc", "stop typing"),
 ];
+pub const FOOTER_COURSE_END: &[(&str, &str)] = &[
+    ("←", "back"),
+    ("↑↓", "scroll"),
+    ("l", "lessons"),
+    ("?", "help"),
+    ("q", "quit"),
+];
 pub const FOOTER_RUNNING: &[(&str, &str)] = &[
     ("Esc/Ctrl-C", "stop the run"),
     ("PgUp/Dn", "scroll"),
@@ -94,7 +107,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("← → / p n", "previous / next step"),
     ("↑ ↓ / k j", "scroll (choose, in a quiz)"),
     ("PgUp PgDn Space", "scroll a page"),
-    ("l / Esc", "lesson list (↑↓ Enter to open)"),
+    ("l / Esc", "lesson list (↑↓ Enter to open, e the end)"),
     ("Exercise", ""),
     ("i / Tab", "type into the input fields"),
     ("Tab / ↑ ↓", "next / previous field (typing)"),
@@ -103,6 +116,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("[ ] / Shift-↑↓", "scroll the exercise panel"),
     (", .", "earlier / later next-token choices"),
     ("t", "show / hide token ids"),
+    ("x", "save the exercise as a Space (./spaces)"),
     ("Esc / Ctrl-C", "stop a run; Esc also stops typing"),
     ("Quiz", ""),
     ("↑ ↓ / 1-9", "choose an answer"),
@@ -112,6 +126,41 @@ pub const HELP: &[(&str, &str)] = &[
     ("mouse", "wheel scrolls; click a lesson or an answer"),
     ("q / Ctrl-C", "quit (progress is saved as you go)"),
 ];
+
+/// The course-end screen's first line once every lesson is done.
+pub fn course_end_done(exercises: usize) -> String {
+    format!("You did it: every lesson is done, with {exercises} exercises passed on real models!")
+}
+
+/// The course-end screen's first line while some lessons are left.
+pub fn course_end_so_far(done: usize, lessons: usize, passed: usize, exercises: usize) -> String {
+    format!("So far: {done} of {lessons} lessons done, {passed} of {exercises} exercises passed. The lessons not marked ✓ are waiting for you.")
+}
+
+/// "2 of 3 exercises passed" beside a lesson on the course-end screen.
+pub fn exercises_passed(passed: usize, total: usize) -> String {
+    match total {
+        0 => "reading only".to_string(),
+        1 => format!("{passed} of 1 exercise passed"),
+        _ => format!("{passed} of {total} exercises passed"),
+    }
+}
+
+/// The `x` key on an exercise whose task has no Gradio app yet.
+pub fn export_unsupported(task: &str) -> String {
+    format!("This exercise can't become a Space yet: hftutor has no app for the task {task}.")
+}
+
+/// Writing a Space folder failed.
+pub fn export_failed(message: &str) -> String {
+    format!("Could not save the Space: {message}")
+}
+
+/// A Space folder was written (`renamed`: the usual name was taken, so it got a number).
+pub fn space_written(dir: &str, renamed: bool) -> String {
+    let note = if renamed { " (a new folder: the old one is kept)" } else { "" };
+    format!("Space saved in {dir}/{note}: app.py, requirements.txt, README.md.")
+}
 
 pub fn header(course: &str) -> String {
     format!(" {APP_NAME} · {course}")

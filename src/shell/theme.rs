@@ -187,7 +187,7 @@ pub fn cursor() -> Style {
 pub fn token(i: usize) -> Style {
     const COLOURS: [Color; 4] = [Color::Blue, Color::Magenta, Color::Green, Color::Red];
     match current() {
-        Theme::NoColor if i % 2 == 0 => Style::new().add_modifier(Modifier::REVERSED),
+        Theme::NoColor if i.is_multiple_of(2) => Style::new().add_modifier(Modifier::REVERSED),
         Theme::NoColor => Style::new().add_modifier(Modifier::UNDERLINED),
         Theme::Light => Style::new()
             .fg(Color::White)

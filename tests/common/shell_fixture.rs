@@ -165,6 +165,7 @@ pub fn course() -> Course {
         id: id.into(),
         title: title.into(),
         summary: String::new(),
+        concepts: Vec::new(),
         file: format!("{id}.md"),
         steps,
     };

@@ -53,6 +53,7 @@ pub(crate) fn keys(app: &App) -> &'static [(&'static str, &'static str)] {
     match app.focus() {
         Focus::Lessons => strings::FOOTER_LESSONS,
         Focus::Typing => strings::FOOTER_TYPING,
+        Focus::Lesson if app.course_end_shown() => strings::FOOTER_COURSE_END,
         Focus::Lesson => match app.active_panel() {
             Some(Panel::Exercise(_)) => strings::FOOTER_EXERCISE,
             Some(Panel::Quiz(_)) => strings::FOOTER_QUIZ,

@@ -3,6 +3,7 @@
 
 mod charts;
 mod classes;
+mod course_end;
 mod exercise_panel;
 mod footer;
 mod help;
@@ -150,6 +151,9 @@ pub(crate) fn lesson_scroll_max(app: &App) -> usize {
     let Some(rect) = areas(app, screen(app)).and_then(|a| a.lesson) else {
         return 0;
     };
+    if app.course_end_shown() {
+        return course_end::scroll_max(app, rect);
+    }
     let lines = lesson_pane::lines(app, rect.width.saturating_sub(2) as usize).len();
     lines.saturating_sub(rect.height.saturating_sub(2) as usize)
 }
@@ -166,8 +170,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(list) = a.list {
         lesson_list::draw(frame, app, list, a.lesson.is_none());
     }
-    if let Some(lesson) = a.lesson {
-        lesson_pane::draw(frame, app, lesson);
+    match a.lesson {
+        Some(lesson) if app.course_end_shown() => course_end::draw(frame, app, lesson),
+        Some(lesson) => lesson_pane::draw(frame, app, lesson),
+        None => {}
     }
     if let Some(panel) = a.panel {
         match app.active_panel() {
