@@ -54,6 +54,7 @@ fn pair(check: Check) -> Exercise {
 fn texts(values: &[&str]) -> Prepared {
     Prepared {
         texts: values.iter().map(|s| s.to_string()).collect(),
+        prediction: None,
         params: RunParams::default(),
         runs: 1,
     }

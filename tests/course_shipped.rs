@@ -49,6 +49,7 @@ fn the_course_has_its_lessons_and_models() {
             "teach-a-model",
             "bias-and-limits",
             "inside-a-model-repo",
+            "build-your-space",
         ]
     );
     assert_eq!(

@@ -80,7 +80,10 @@ fn walking_past_the_last_step_shows_the_course_end() {
     assert_eq!(app.lesson_index(), 2);
     app.on_key(key(KeyCode::Right));
     assert!(app.course_end_shown());
-    assert!(app.panels().is_empty(), "no exercise keys on the course end");
+    assert!(
+        app.panels().is_empty(),
+        "no exercise keys on the course end"
+    );
     // Enter does nothing here (no exercise to run).
     assert!(app.on_key(key(KeyCode::Enter)).is_empty());
     // ← goes back to where the student was.

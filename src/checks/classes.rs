@@ -68,6 +68,23 @@ fn top_labels(output: &PipelineOutput) -> Option<Vec<(String, f64)>> {
     }
 }
 
+/// A *predict, then run* exercise: the student's guess against the model's label for the first
+/// text (a guess matches when the label contains it, case ignored, as `label` does).
+pub fn prediction(guess: &str, output: &PipelineOutput) -> Condition {
+    let Some((got, score)) = top_labels(output).and_then(|t| t.into_iter().next()) else {
+        return fail("a prediction needs a label, but the model gave something else".into());
+    };
+    if !guess.trim().is_empty() && got.to_lowercase().contains(&guess.trim().to_lowercase()) {
+        pass(format!(
+            "you predicted {guess} and the model says {got} ({score:.2}): well guessed"
+        ))
+    } else {
+        fail(format!(
+            "you predicted {guess}, but the model says {got} ({score:.2})"
+        ))
+    }
+}
+
 fn text_name(i: usize, n: usize) -> String {
     if n > 1 {
         format!("text {}: ", i + 1)
@@ -219,6 +236,24 @@ mod tests {
 
     fn details(c: &[Condition]) -> Vec<(bool, &str)> {
         c.iter().map(|c| (c.passed, c.detail.as_str())).collect()
+    }
+
+    #[test]
+    fn a_prediction_is_judged_against_the_first_label() {
+        let out = labels_out(&[("POSITIVE", 0.93)]);
+        let right = prediction("positive", &out);
+        assert!(right.passed, "{}", right.detail);
+        assert_eq!(
+            right.detail,
+            "you predicted positive and the model says POSITIVE (0.93): well guessed"
+        );
+        let wrong = prediction("NEGATIVE", &out);
+        assert!(!wrong.passed);
+        assert_eq!(
+            wrong.detail,
+            "you predicted NEGATIVE, but the model says POSITIVE (0.93)"
+        );
+        assert!(!prediction("x", &PipelineOutput::Similarities(vec![0.5])).passed);
     }
 
     #[test]

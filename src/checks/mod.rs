@@ -27,6 +27,9 @@ pub use words::{shared as shared_words, words};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     pub texts: Vec<String>,
+    /// The student's prediction of the label (a `param: prediction` field), judged against the
+    /// model's answer for the first text.
+    pub prediction: Option<String>,
     pub params: RunParams,
     pub runs: usize,
 }
@@ -57,6 +60,9 @@ pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, Strin
 /// Judges a result. Conditions on the inputs themselves (shared words…) are judged here too.
 pub fn judge(exercise: &Exercise, prepared: &Prepared, output: &PipelineOutput) -> Verdict {
     let mut conditions = input_conditions(exercise, &prepared.texts);
+    if let Some(guess) = &prepared.prediction {
+        conditions.push(classes::prediction(guess, output));
+    }
     conditions.extend(output::output_conditions(
         &exercise.check,
         &prepared.texts,

@@ -78,6 +78,12 @@ pub fn set_param(param: Param, value: &str, params: &mut RunParams) -> Result<()
             params.max_new_tokens = max_new_tokens(whole("max_new_tokens", "40")?)?
         }
         Param::System => params.system = Some(v.to_string()),
+        // A prediction sets nothing; `prepare` keeps it aside for the judge.
+        Param::Prediction => {
+            if v.trim().is_empty() {
+                return Err("type your prediction first".to_string());
+            }
+        }
     }
     Ok(())
 }
@@ -91,6 +97,7 @@ pub fn param_text(param: Param, params: &RunParams) -> String {
         Param::Seed => params.seed.map(|s| s.to_string()).unwrap_or_default(),
         Param::MaxNewTokens => params.max_new_tokens.to_string(),
         Param::System => params.system.clone().unwrap_or_default(),
+        Param::Prediction => String::new(),
     }
 }
 
@@ -104,8 +111,18 @@ pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, Strin
     }
     let mut texts = Vec::new();
     let mut params = exercise.params.clone();
+    let mut prediction = None;
     for (field, value) in exercise.inputs.iter().zip(values) {
         match field.param {
+            Some(Param::Prediction) => {
+                if value.trim().is_empty() {
+                    return Err(format!(
+                        "\"{}\" is empty: say what you think the model will answer, then run it",
+                        field.label
+                    ));
+                }
+                prediction = Some(value.trim().to_string());
+            }
             Some(param) => set_param(param, value, &mut params)?,
             None => {
                 let text = value.trim();
@@ -121,6 +138,7 @@ pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, Strin
     }
     Ok(Prepared {
         texts,
+        prediction,
         params,
         runs: exercise.runs.max(1),
     })

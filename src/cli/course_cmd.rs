@@ -37,15 +37,28 @@ pub fn load_course(dir: Option<&Path>) -> anyhow::Result<Course> {
 pub fn tutor(dir: Option<&Path>, watch: bool) -> anyhow::Result<ExitCode> {
     let course = match (watch, dir) {
         (true, None) => {
-            anyhow::bail!("--watch needs --course DIR: it previews a course folder while you edit it")
+            anyhow::bail!(
+                "--watch needs --course DIR: it previews a course folder while you edit it"
+            )
         }
         (true, Some(d)) => first_good_course(d)?,
         (false, _) => load_course(dir)?,
     };
     let store = ProgressStore::for_course(&course.title);
     let (progress, warning) = store.load().context("reading your progress")?;
-    let watch = if watch { dir.map(Path::to_path_buf) } else { None };
-    crate::shell::run(course, store, progress, warning, Provision::from_env(), watch)?;
+    let watch = if watch {
+        dir.map(Path::to_path_buf)
+    } else {
+        None
+    };
+    crate::shell::run(
+        course,
+        store,
+        progress,
+        warning,
+        Provision::from_env(),
+        watch,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,8 +3,8 @@
 
 use crate::task::Task;
 
-use super::did_you_mean;
 use super::check_classes as classes;
+use super::did_you_mean;
 use super::raw::{RawBounds, RawCheck, Texts};
 use super::report::Report;
 use super::types::{Agreement, Bounds, Check};
@@ -50,6 +50,8 @@ pub struct Context {
     pub runs: usize,
     /// Whether any run can sample (temperature above 0 in params, or set by an input).
     pub can_sample: bool,
+    /// Whether an input is the student's prediction (itself a condition: the guess must be right).
+    pub has_prediction: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -89,7 +91,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
     .map(|(name, _)| name)
     .collect();
 
-    if set.is_empty() {
+    if set.is_empty() && !ctx.has_prediction {
         report.error(
             doc.pos("check"),
             "check has no condition: add at least one (similarity, contains, words, runs_agree, …)",

@@ -8,7 +8,7 @@ use crate::task::Task;
 use super::check_spec::{self, Context};
 use super::raw::{Answer, Answers, RawExercise, RawInput, RawParams};
 use super::report::Report;
-use super::types::{Exercise, Feedback, InputField, ModelRef, Param};
+use super::types::{Check, Exercise, Feedback, InputField, ModelRef, Param};
 use super::yaml_doc::YamlDoc;
 use super::{did_you_mean, ids};
 
@@ -101,7 +101,10 @@ pub fn convert(
     let can_sample =
         params.temperature > 0.0 || inputs.iter().any(|f| f.param == Some(Param::Temperature));
 
+    let has_prediction = inputs.iter().any(|f| f.param == Some(Param::Prediction));
     let check = match raw.check {
+        // A predict-then-run exercise is judged on the prediction alone unless it says more.
+        None if has_prediction => Some(Check::default()),
         None => {
             report.error(
                 doc.anchor(),
@@ -117,6 +120,7 @@ pub fn convert(
                 text_inputs,
                 runs,
                 can_sample,
+                has_prediction,
             },
             report,
         )),
@@ -312,7 +316,11 @@ fn inputs(
                 broken_params += 1;
                 return None;
             };
-            if let Some(task) = task.filter(|t| *t != Task::TextGeneration) {
+            if param == Param::Prediction {
+                if let Some(task) = task.filter(|t| !matches!(t, Task::TextClassification | Task::ZeroShotClassification)) {
+                    report.error(pos, format!("input \"{label}\" is a prediction, but task {task} gives no label to compare it with: use it with text-classification or zero-shot-classification"));
+                }
+            } else if let Some(task) = task.filter(|t| *t != Task::TextGeneration) {
                 report.error(pos, format!("input \"{label}\" sets {}, but only text-generation has params (task is {task})", param.name()));
             }
             if fields.iter().any(|f| f.param == Some(param)) {

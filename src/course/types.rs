@@ -143,16 +143,20 @@ pub enum Param {
     Seed,
     MaxNewTokens,
     System,
+    /// Not a setting: the student's prediction of the model's label, stated before the run and
+    /// compared with it (a *predict, then run* exercise on a task that gives labels).
+    Prediction,
 }
 
 impl Param {
-    pub const ALL: [Param; 6] = [
+    pub const ALL: [Param; 7] = [
         Param::Temperature,
         Param::TopK,
         Param::TopP,
         Param::Seed,
         Param::MaxNewTokens,
         Param::System,
+        Param::Prediction,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -162,7 +166,12 @@ impl Param {
             Param::Seed => "seed",
             Param::MaxNewTokens => "max_new_tokens",
             Param::System => "system",
+            Param::Prediction => "prediction",
         }
+    }
+    /// True for the fields that set a generation setting (all but `prediction`).
+    pub fn is_setting(self) -> bool {
+        self != Param::Prediction
     }
     pub fn parse(s: &str) -> Option<Param> {
         Param::ALL.into_iter().find(|p| p.name() == s)

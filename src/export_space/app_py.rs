@@ -35,7 +35,7 @@ fn component(label: &str, param: Option<Param>, default: &str) -> String {
     let label = quoted(label);
     let number = |fallback: f64| default.trim().parse::<f64>().unwrap_or(fallback);
     match param {
-        None | Some(Param::System) => {
+        None | Some(Param::System) | Some(Param::Prediction) => {
             format!("gr.Textbox(label={label}, value={})", quoted(default))
         }
         Some(Param::Temperature) => format!(
@@ -218,6 +218,8 @@ pub(super) fn render(
         .iter()
         .map(|f| match f.param {
             None => "(\"text\", None)".to_string(),
+            // The student's guess in a predict-then-run exercise: shown, not sent to the model.
+            Some(Param::Prediction) => "(\"guess\", None)".to_string(),
             Some(p) => format!("(\"param\", {})", quoted(p.name())),
         })
         .collect();
@@ -246,7 +248,7 @@ pub(super) fn render(
                 .iter()
                 .zip(s)
                 .map(|(f, v)| match f.param {
-                    None | Some(Param::System) => quoted(v),
+                    None | Some(Param::System) | Some(Param::Prediction) => quoted(v),
                     Some(_) => v.trim().parse::<f64>().map_or("None".into(), py_float),
                 })
                 .collect();

@@ -201,12 +201,12 @@ pub fn load(
         Task::ZeroShotClassification => Box::new(zero_shot::ZeroShotPipeline::new(
             embeddings::Embedder::load(model, provision, events)?,
         )),
-        Task::SemanticSearch => Box::new(search::SearchPipeline::new(
-            embeddings::Embedder::load(model, provision, events)?,
-        )?),
-        Task::TrainClassifier => Box::new(teach::TeachPipeline::new(
-            embeddings::Embedder::load(model, provision, events)?,
-        )?),
+        Task::SemanticSearch => Box::new(search::SearchPipeline::new(embeddings::Embedder::load(
+            model, provision, events,
+        )?)?),
+        Task::TrainClassifier => Box::new(teach::TeachPipeline::new(embeddings::Embedder::load(
+            model, provision, events,
+        )?)?),
     })
 }
 

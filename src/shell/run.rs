@@ -41,7 +41,9 @@ pub fn run(
         .enable_time()
         .build()
         .context("cannot start the shell's event loop")?;
-    runtime.block_on(event_loop(course, store, progress, warning, provision, watch))
+    runtime.block_on(event_loop(
+        course, store, progress, warning, provision, watch,
+    ))
 }
 
 /// Restores the terminal when dropped (errors and early returns); ratatui's panic hook, wrapped
@@ -59,7 +61,11 @@ impl TerminalGuard {
             if std::thread::current().name() == Some(crate::worker::THREAD_NAME) {
                 return;
             }
-            let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
+            let _ = execute!(
+                std::io::stdout(),
+                DisableBracketedPaste,
+                DisableMouseCapture
+            );
             restore_hook(info);
         }));
         // Without it a pasted line break would arrive as Enter and run the exercise.
@@ -70,7 +76,11 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(std::io::stdout(), DisableBracketedPaste, DisableMouseCapture);
+        let _ = execute!(
+            std::io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture
+        );
         ratatui::restore();
     }
 }

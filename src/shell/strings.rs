@@ -158,8 +158,11 @@ pub fn export_failed(message: &str) -> String {
 
 /// A Space folder was written (`renamed`: the usual name was taken, so it got a number).
 pub fn space_written(dir: &str, renamed: bool) -> String {
-    let note = if renamed { " (a new folder: the old one is kept)" } else { "" };
-    format!("Space saved in {dir}/{note}: app.py, requirements.txt, README.md.")
+    if renamed {
+        format!("Space saved in {dir}/ (a new folder: your older one is kept as it was).")
+    } else {
+        format!("Space saved in {dir}/: app.py, requirements.txt, README.md.")
+    }
 }
 
 pub fn header(course: &str) -> String {
@@ -272,7 +275,10 @@ pub const HIDE_IDS: &str = "t: hide ids";
 /// The candidates chart's title: which token, of how many, and the keys to step.
 pub fn candidates_title(run: Option<usize>, step: usize, steps: usize) -> String {
     let run = run.map_or(String::new(), |r| format!("run {} · ", r + 1));
-    format!("Next-token choices · {run}token {} of {steps} · , . to step", step + 1)
+    format!(
+        "Next-token choices · {run}token {} of {steps} · , . to step",
+        step + 1
+    )
 }
 
 /// When the token the model picked is not among the top candidates (sampling).

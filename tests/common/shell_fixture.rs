@@ -285,6 +285,7 @@ pub fn generation(text: &str, stop: StopReason) -> PipelineOutput {
 pub fn prepared(texts: &[&str]) -> Prepared {
     Prepared {
         texts: texts.iter().map(|s| s.to_string()).collect(),
+        prediction: None,
         params: RunParams::default(),
         runs: 1,
     }
