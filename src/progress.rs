@@ -1,6 +1,11 @@
 //! The student's progress: where they are and what they have done, per course, saved atomically
 //! (temp file + fsync + rename) in the platform data dir (or `HFTUTOR_HOME`), resumed at start.
-//! A corrupt file is moved aside with a warning, never silently overwritten.
+//! A corrupt file is moved aside with a warning, never silently overwritten. Saves take an
+//! advisory lock (`NAME.json.lock`) and merge with what is on disk, so two tutors open on one
+//! course keep both sessions' work.
+
+mod merge;
+pub use merge::merge;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -200,8 +205,70 @@ impl ProgressStore {
         }
     }
 
-    /// Saves atomically: a crash leaves the old file or the new one, never half of one.
+    /// Saves atomically (a crash leaves the old file or the new one, never half of one), under
+    /// the lock, merged with what another tutor may have saved meanwhile (see [`merge`]).
+    /// A corrupt file on disk is not merged from: it is replaced.
     pub fn save(&self, progress: &Progress) -> Result<(), ProgressError> {
+        let _lock = self.lock()?;
+        self.remove_stale_temps();
+        let merged = match self.read_existing() {
+            Some(disk) => merge(disk, progress),
+            None => progress.clone(),
+        };
+        self.write_atomic(&merged)
+    }
+
+    /// Replaces the file with `progress` as it is (no merge), under the lock.
+    pub fn save_replacing(&self, progress: &Progress) -> Result<(), ProgressError> {
+        let _lock = self.lock()?;
+        self.write_atomic(progress)
+    }
+
+    /// Temp files left by a save that was killed (under the lock no other save is writing one).
+    fn remove_stale_temps(&self) {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return;
+        };
+        let prefix = format!("{}.tmp-", name.to_string_lossy());
+        let Ok(entries) = fs::read_dir(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// What is on disk now, if it is readable progress.
+    fn read_existing(&self) -> Option<Progress> {
+        let text = fs::read_to_string(&self.path).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Takes the advisory lock on `NAME.json.lock`, held until the file handle is dropped.
+    fn lock(&self) -> Result<fs::File, ProgressError> {
+        let wrap = |source| ProgressError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(wrap)?;
+        let file = fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_extension("json.lock"))
+            .map_err(wrap)?;
+        file.lock().map_err(wrap)?;
+        Ok(file)
+    }
+
+    fn write_atomic(&self, progress: &Progress) -> Result<(), ProgressError> {
         let wrap = |source| ProgressError::Write {
             path: self.path.clone(),
             source,
@@ -231,6 +298,7 @@ impl ProgressStore {
 
     /// Forgets one lesson, or everything when `lesson` is None.
     pub fn reset(&self, lesson: Option<&str>) -> Result<Progress, ProgressError> {
+        let _lock = self.lock()?;
         let (mut progress, _) = self.load()?;
         match lesson {
             Some(id) => {
@@ -241,7 +309,7 @@ impl ProgressStore {
             }
             None => progress = Progress::default(),
         }
-        self.save(&progress)?;
+        self.write_atomic(&progress)?;
         Ok(progress)
     }
 }
@@ -271,6 +339,7 @@ mod tests {
         let names: Vec<_> = fs::read_dir(dir.path().join("p"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
+            .filter(|n| !n.to_string_lossy().ends_with(".lock"))
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }

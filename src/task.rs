@@ -23,10 +23,14 @@ pub enum Task {
     SemanticSearch,
     /// Train a classification head on the student's examples, then test it on a held-out set.
     TrainClassifier,
+    /// Guess the word behind the mask token with a masked-language model (BERT, DistilBERT).
+    FillMask,
+    /// Label the words of a text with entity types (people, places, …) with a BERT token head.
+    TokenClassification,
 }
 
 impl Task {
-    pub const ALL: [Task; 8] = [
+    pub const ALL: [Task; 10] = [
         Task::FeatureExtraction,
         Task::SentenceSimilarity,
         Task::TextGeneration,
@@ -35,6 +39,8 @@ impl Task {
         Task::ZeroShotClassification,
         Task::SemanticSearch,
         Task::TrainClassifier,
+        Task::FillMask,
+        Task::TokenClassification,
     ];
 
     /// The canonical name, as written in lesson files and on the command line.
@@ -48,6 +54,8 @@ impl Task {
             Task::ZeroShotClassification => "zero-shot-classification",
             Task::SemanticSearch => "semantic-search",
             Task::TrainClassifier => "train-classifier",
+            Task::FillMask => "fill-mask",
+            Task::TokenClassification => "token-classification",
         }
     }
 
@@ -62,6 +70,8 @@ impl Task {
             Task::ZeroShotClassification => &["zero-shot-classification", "zero-shot"],
             Task::SemanticSearch => &["semantic-search", "search"],
             Task::TrainClassifier => &["train-classifier", "teach"],
+            Task::FillMask => &["fill-mask"],
+            Task::TokenClassification => &["token-classification", "ner"],
         }
     }
 

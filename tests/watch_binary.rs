@@ -7,6 +7,16 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Kills the tutor if the test fails half-way, so no stray process outlives it.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn wait_for(screen: &Arc<Mutex<Vec<u8>>>, from: usize, needle: &str) -> usize {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -51,17 +61,19 @@ fn watch_reloads_on_save_shows_errors_and_recovers() {
         "stty cols 100 rows 30; exec {bin} --course {} --watch",
         dir.display()
     );
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .env("HFTUTOR_HOME", home.path())
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("script runs");
+    let mut child = KillOnDrop(
+        Command::new("script")
+            .args(["-qfec", &command, "/dev/null"])
+            .env("HFTUTOR_HOME", home.path())
+            .env("TERM", "xterm-256color")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script runs"),
+    );
     let screen = Arc::new(Mutex::new(Vec::new()));
-    let mut stdout = child.stdout.take().unwrap();
+    let mut stdout = child.0.stdout.take().unwrap();
     let sink = screen.clone();
     let reader = std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
@@ -94,10 +106,10 @@ fn watch_reloads_on_save_shows_errors_and_recovers() {
     let _ = wait_for(&screen, at, "okapi");
 
     // 4. q quits and the terminal is restored (alternate screen left).
-    child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
+    child.0.stdin.as_mut().unwrap().write_all(b"q").unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = child.0.try_wait().unwrap() {
             break s;
         }
         assert!(Instant::now() < deadline, "the tutor did not quit on q");

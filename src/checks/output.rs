@@ -25,6 +25,8 @@ fn kind(output: &PipelineOutput) -> &'static str {
         PipelineOutput::Labels(_) | PipelineOutput::ZeroShot(_) => "labels",
         PipelineOutput::Ranking(_) => "a ranking of documents",
         PipelineOutput::Trained(_) => "a trained classifier",
+        PipelineOutput::FillMask(_) => "guesses for a masked word",
+        PipelineOutput::Entities(_) => "entities",
     }
 }
 

@@ -16,7 +16,8 @@ use crate::task::Task;
 
 #[derive(Debug, Args)]
 pub struct PipelineArgs {
-    /// feature-extraction, sentence-similarity, text-generation or tokenize.
+    /// feature-extraction, sentence-similarity, text-generation, tokenize, text-classification,
+    /// fill-mask, token-classification, …
     pub task: String,
     /// Hub repo id or local folder (default: the course's model for the task).
     #[arg(long)]
@@ -44,6 +45,12 @@ pub struct PipelineArgs {
     /// System message for --chat (default: the template's own).
     #[arg(long)]
     pub system: Option<String>,
+    /// fill-mask: only score these words (comma-separated), like transformers' `targets`.
+    #[arg(long, value_delimiter = ',')]
+    pub targets: Vec<String>,
+    /// token-classification: none, simple, first, average or max.
+    #[arg(long, default_value = "none")]
+    pub aggregation_strategy: crate::pipelines::token_classification::Aggregation,
     /// The texts. sentence-similarity compares the first with each of the others.
     #[arg(required = true)]
     pub inputs: Vec<String>,
@@ -82,6 +89,8 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         seed: args.seed,
         chat: args.chat,
         system: args.system.clone(),
+        targets: args.targets.clone(),
+        aggregation_strategy: args.aggregation_strategy,
     };
     let provision = Provision::from_env();
     let mut on_event = |e: ProvisionEvent| match e {
@@ -101,8 +110,22 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         true
     };
     let output = pipeline.run(&args.inputs, &params, 1, &mut on_stream)?;
+    for note in pipeline.last_notes() {
+        eprintln!("{note}");
+    }
     if args.json {
-        println!("{}", serde_json::to_string(&to_json(&output, args.chat))?);
+        let value = match (&output, args.top_k) {
+            // With --top-k, transformers gives each text its k best labels, not just the best.
+            (PipelineOutput::Labels(per_text), Some(k)) => {
+                let top: Vec<_> = per_text.iter().map(|l| &l[..k.min(l.len())]).collect();
+                match top.as_slice() {
+                    [one] => json!(one),
+                    _ => json!(top),
+                }
+            }
+            _ => to_json(&output, args.chat),
+        };
+        println!("{}", serde_json::to_string(&value)?);
     } else {
         print_human(&args.inputs, &output);
     }
@@ -135,6 +158,9 @@ pub fn to_json(output: &PipelineOutput, chat: bool) -> serde_json::Value {
         PipelineOutput::ZeroShot(results) => json!(results),
         PipelineOutput::Ranking(hits) => json!(hits),
         PipelineOutput::Trained(report) => json!(report),
+        PipelineOutput::FillMask(per_text) => crate::pipelines::fill_mask::to_json(per_text),
+        PipelineOutput::Entities(per_text) if per_text.len() == 1 => json!(per_text[0]),
+        PipelineOutput::Entities(per_text) => json!(per_text),
     }
 }
 
@@ -178,6 +204,16 @@ fn print_human(inputs: &[String], output: &PipelineOutput) {
         | PipelineOutput::Ranking(_)
         | PipelineOutput::Trained(_) => {
             for line in crate::pipelines::classify::describe(inputs, output) {
+                println!("{line}");
+            }
+        }
+        PipelineOutput::FillMask(per_text) => {
+            for line in crate::pipelines::fill_mask::describe(inputs, per_text) {
+                println!("{line}");
+            }
+        }
+        PipelineOutput::Entities(per_text) => {
+            for line in crate::pipelines::token_classification::describe(inputs, per_text) {
                 println!("{line}");
             }
         }

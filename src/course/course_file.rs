@@ -56,6 +56,15 @@ pub fn parse(text: &str, report: &mut Report) -> CourseFile {
                 .into_iter()
                 .enumerate()
                 .map(|(i, name)| (name.trim().to_string(), doc.pos(&format!("lessons[{i}]"))))
+                .filter(
+                    |(name, pos)| match super::safety::lesson_entry_problem(name) {
+                        Some(why) => {
+                            report.error(*pos, why);
+                            false
+                        }
+                        None => true,
+                    },
+                )
                 .collect();
         }
     }
@@ -91,14 +100,16 @@ pub fn parse(text: &str, report: &mut Report) -> CourseFile {
         if model.file.as_deref().is_some_and(|f| f.trim().is_empty()) {
             report.error(pos, format!("the model for {task} names an empty file: give the .gguf file name, or leave `file` out"));
         }
+        let model = ModelRef {
+            id: model.id,
+            gguf_file: model.file.map(|f| f.trim().to_string()),
+        };
+        if let Some(why) = super::safety::model_problem(&model) {
+            report.error(pos, why);
+            continue;
+        }
         named_by.insert(task, key.clone());
-        out.models.insert(
-            task,
-            ModelRef {
-                id: model.id,
-                gguf_file: model.file.map(|f| f.trim().to_string()),
-            },
-        );
+        out.models.insert(task, model);
     }
     out
 }

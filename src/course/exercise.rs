@@ -88,10 +88,15 @@ pub fn convert(
                 "model names an empty file: give the .gguf file name, or leave `file` out",
             );
         }
-        Some(ModelRef {
+        let model = ModelRef {
             id: m.id,
             gguf_file: m.file.map(|f| f.trim().to_string()),
-        })
+        };
+        if let Some(why) = super::safety::model_problem(&model) {
+            report.error(doc.pos("model"), why);
+            return None;
+        }
+        Some(model)
     });
 
     let params = params(doc, raw.params, task, report);

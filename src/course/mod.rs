@@ -16,6 +16,7 @@ mod load;
 mod quiz;
 mod raw;
 mod report;
+mod safety;
 pub mod scaffold;
 pub mod schema;
 mod source;

@@ -51,16 +51,7 @@ impl Source {
                     .map(|s| Some(s.to_string()))
                     .ok_or_else(not_utf8),
             },
-            Source::Folder(dir) => {
-                let path = dir.join(name);
-                if !path.is_file() {
-                    return Ok(None);
-                }
-                match std::fs::read(&path) {
-                    Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| not_utf8()),
-                    Err(e) => Err(format!("can't read this file: {e}")),
-                }
-            }
+            Source::Folder(dir) => super::safety::read_in_folder(dir, name),
         }
     }
 
@@ -90,7 +81,8 @@ fn read_names(dir: &Path) -> Vec<String> {
     };
     entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        // Links are listed too, so one pointing outside the folder is refused, not skipped.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .collect()
 }

@@ -200,7 +200,10 @@ OUTPUT = gr.Textbox(label="What the model wrote")
 "#
             )
         }
-        Task::SemanticSearch | Task::TrainClassifier => {
+        Task::SemanticSearch
+        | Task::TrainClassifier
+        | Task::FillMask
+        | Task::TokenClassification => {
             return Err(ExportError::Unsupported(exercise.task.name().to_string()))
         }
     })

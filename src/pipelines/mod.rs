@@ -7,15 +7,20 @@ use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
 use crate::task::Task;
 
+pub mod bert_heads;
 pub mod candidates;
 pub mod chat_template;
 pub mod classify;
+pub mod distilbert_body;
 pub mod embeddings;
+pub mod fill_mask;
 pub mod generation;
 pub mod gguf_load;
 pub mod gguf_tokenizer;
 pub mod search;
+pub mod sequence_classification;
 pub mod teach;
+pub mod token_classification;
 pub mod tokenize;
 pub mod zero_shot;
 
@@ -33,6 +38,10 @@ pub struct RunParams {
     pub chat: bool,
     /// System message for `chat`; `None` uses the template's default.
     pub system: Option<String>,
+    /// fill-mask: only score these words (transformers' `targets`); empty means every word.
+    pub targets: Vec<String>,
+    /// token-classification: how tokens are grouped into entities.
+    pub aggregation_strategy: token_classification::Aggregation,
 }
 
 impl Default for RunParams {
@@ -45,6 +54,8 @@ impl Default for RunParams {
             seed: None,
             chat: false,
             system: None,
+            targets: Vec::new(),
+            aggregation_strategy: token_classification::Aggregation::None,
         }
     }
 }
@@ -105,6 +116,10 @@ pub enum PipelineOutput {
     Ranking(Vec<search::SearchHit>),
     /// train-classifier: how the student's head did on the held-out set.
     Trained(teach::TrainReport),
+    /// fill-mask: per text, per mask token, the best guesses.
+    FillMask(Vec<Vec<Vec<fill_mask::MaskFill>>>),
+    /// token-classification: the entities of each text.
+    Entities(Vec<Vec<token_classification::Entity>>),
 }
 
 /// A token the model considered next, with its probability.
@@ -195,6 +210,15 @@ pub fn load(
             Box::new(generation::GenerationPipeline::new(generator))
         }
         Task::Tokenize => Box::new(tokenize::TokenizePipeline::load(model, provision, events)?),
+        Task::TextClassification
+            if sequence_classification::is_checkpoint(model, provision, events) =>
+        {
+            Box::new(
+                sequence_classification::SequenceClassificationPipeline::load(
+                    model, provision, events,
+                )?,
+            )
+        }
         Task::TextClassification => {
             Box::new(classify::ClassifyPipeline::load(model, provision, events)?)
         }
@@ -207,6 +231,10 @@ pub fn load(
         Task::TrainClassifier => Box::new(teach::TeachPipeline::new(embeddings::Embedder::load(
             model, provision, events,
         )?)?),
+        Task::FillMask => Box::new(fill_mask::FillMaskPipeline::load(model, provision, events)?),
+        Task::TokenClassification => Box::new(
+            token_classification::TokenClassificationPipeline::load(model, provision, events)?,
+        ),
     })
 }
 

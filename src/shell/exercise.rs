@@ -10,6 +10,9 @@ use super::action::{Action, Effect};
 use super::app::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
 use super::strings;
 
+/// The most characters one input box holds (a long prompt fits; a 100 KB paste does not).
+pub const MAX_FIELD_CHARS: usize = 4000;
+
 impl App {
     /// The exercise the keys act on, with its key.
     fn active_exercise(&self) -> Option<(PanelKey, Exercise)> {
@@ -47,6 +50,7 @@ impl App {
         let Some(ui) = self.exercises.get_mut(&key) else {
             return vec![];
         };
+        let mut too_long = false;
         match action {
             Action::StartTyping if fields > 0 => self.focus = Focus::Typing,
             Action::StopTyping => self.focus = Focus::Lesson,
@@ -60,20 +64,31 @@ impl App {
             }
             Action::Insert(c) => {
                 if let Some(value) = ui.values.get_mut(ui.field) {
-                    let at = byte_at(value, ui.cursor);
-                    value.insert(at, c);
-                    ui.cursor += 1;
+                    if value.chars().count() >= MAX_FIELD_CHARS {
+                        too_long = true;
+                    } else {
+                        let at = byte_at(value, ui.cursor);
+                        value.insert(at, c);
+                        ui.cursor += 1;
+                    }
                 }
             }
             Action::Paste(text) if self.focus == Focus::Typing => {
                 if let Some(value) = ui.values.get_mut(ui.field) {
+                    // Control characters (line breaks, tabs, escapes) become spaces; what
+                    // doesn't fit in the box is dropped, with a word in the status line.
+                    let room = MAX_FIELD_CHARS.saturating_sub(value.chars().count());
                     let clean: String = text
+                        .trim_end()
                         .chars()
                         .map(|c| if c.is_control() { ' ' } else { c })
+                        .take(room.saturating_add(1))
                         .collect();
+                    let kept: String = clean.chars().take(room).collect();
+                    too_long = kept.len() < clean.len();
                     let at = byte_at(value, ui.cursor);
-                    value.insert_str(at, clean.trim_end());
-                    ui.cursor += clean.trim_end().chars().count();
+                    value.insert_str(at, &kept);
+                    ui.cursor += kept.chars().count();
                 }
             }
             Action::Backspace if ui.cursor > 0 => {
@@ -103,6 +118,9 @@ impl App {
                 }
             }
             _ => {}
+        }
+        if too_long {
+            self.set_status(StatusKind::Info, strings::input_too_long(MAX_FIELD_CHARS));
         }
         vec![]
     }

@@ -17,6 +17,7 @@ mod navigate;
 mod quiz;
 mod reload;
 mod run;
+mod signals;
 pub mod strings;
 mod table;
 pub mod theme;
@@ -28,6 +29,7 @@ pub use action::{Action, Effect};
 pub use app::{
     App, ExerciseUi, Focus, Outcome, Panel, PanelKey, QuizUi, Running, Status, StatusKind,
 };
+pub use exercise::MAX_FIELD_CHARS;
 pub use keymap::action_for;
 pub use run::run;
 pub use view::{draw, MIN_HEIGHT, MIN_WIDTH};

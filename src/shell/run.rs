@@ -39,6 +39,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
+        .enable_io()
         .build()
         .context("cannot start the shell's event loop")?;
     runtime.block_on(event_loop(
@@ -109,6 +110,8 @@ async fn event_loop(
     };
     let export_tx = action_tx.clone();
     let saver = Saver::start(store, action_tx)?;
+    // SIGTERM, SIGHUP (a closed terminal or SSH session): leave like q does.
+    let mut signals = super::signals::Signals::install().context("cannot watch for signals")?;
     let mut app = App::new(course, progress, warning);
 
     let (mut terminal, guard) = TerminalGuard::set_up()?;
@@ -150,6 +153,7 @@ async fn event_loop(
                 }
             },
             Some(action) = action_rx.recv() => app.update(action),
+            () = signals.recv() => break Ok(()),
             _ = tick.tick() => {
                 app.update(Action::Tick);
                 dirty = app.running().is_some();

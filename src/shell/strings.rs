@@ -16,6 +16,10 @@ pub const NO_EXERCISE_HERE: &str = "No exercise on this step.";
 pub const EXPORT_NO_EXERCISE: &str = "No exercise on this step to turn into a Space.";
 pub const NO_HINTS: &str = "This exercise has no hints.";
 pub const NO_MORE_HINTS: &str = "No more hints: you have seen them all.";
+/// Status when typing or a paste would pass the input box's limit.
+pub fn input_too_long(max: usize) -> String {
+    format!("That is too long for this box: it keeps the first {max} characters.")
+}
 pub const WORKER_GONE: &str =
     "The model thread stopped unexpectedly (its message shows after you quit): restart hftutor to run models.";
 pub const EXERCISE_MARKER: &str = "▶ Exercise: see the panel below.";

@@ -1,9 +1,9 @@
 //! The course-end screen: what the student built in each lesson (exercises passed, the lesson's
 //! summary) and the ideas they met (the lessons' `concepts:`), drawn in place of the lesson pane.
 
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::progress::LessonState;
@@ -132,24 +132,11 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let text = lines(app, inner_w);
     let max = text.len().saturating_sub(inner_h);
     let scroll = app.scroll.min(max);
-    let mut block = Block::bordered()
+    let block = Block::bordered()
         .border_style(theme::border_focused())
         .title(Line::from(Span::styled(
             format!(" {} ", strings::COURSE_END_TITLE),
             theme::bold(),
         )));
-    if scroll < max {
-        block = block.title_bottom(
-            Line::styled(format!(" {} ", strings::MORE_BELOW), theme::dim())
-                .alignment(Alignment::Right),
-        );
-    }
-    if scroll > 0 {
-        block = block.title_top(
-            Line::styled(format!(" {} ", strings::MORE_ABOVE), theme::dim())
-                .alignment(Alignment::Right),
-        );
-    }
-    let visible: Vec<Line<'static>> = text.into_iter().skip(scroll).take(inner_h).collect();
-    frame.render_widget(Paragraph::new(visible).block(block), area);
+    super::scrolled(frame, area, block, text, scroll, max, inner_h);
 }

@@ -1,9 +1,9 @@
 //! The lesson pane: the current step's Markdown, rendered and scrolled, titled with the lesson and
 //! step, with "more" marks when text lies above or below.
 
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::course::Block as LessonBlock;
@@ -63,25 +63,12 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
         _ => String::new(),
     };
     let focused = app.focus() == Focus::Lesson && app.active_panel().is_none();
-    let mut block = Block::bordered()
+    let block = Block::bordered()
         .border_style(if focused {
             theme::border_focused()
         } else {
             theme::border()
         })
         .title(Line::from(Span::styled(title, theme::bold())));
-    if scroll < max {
-        block = block.title_bottom(
-            Line::styled(format!(" {} ", strings::MORE_BELOW), theme::dim())
-                .alignment(Alignment::Right),
-        );
-    }
-    if scroll > 0 {
-        block = block.title_top(
-            Line::styled(format!(" {} ", strings::MORE_ABOVE), theme::dim())
-                .alignment(Alignment::Right),
-        );
-    }
-    let visible: Vec<Line<'static>> = text.into_iter().skip(scroll).take(inner_h).collect();
-    frame.render_widget(Paragraph::new(visible).block(block), area);
+    super::scrolled(frame, area, block, text, scroll, max, inner_h);
 }

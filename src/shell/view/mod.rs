@@ -195,3 +195,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
         help::draw(frame, area);
     }
 }
+
+/// Draws the visible window of a scrolled text in `block`, with "more above/below" marks.
+pub(crate) fn scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    mut block: ratatui::widgets::Block<'static>,
+    text: Vec<Line<'static>>,
+    scroll: usize,
+    max: usize,
+    inner_h: usize,
+) {
+    use ratatui::layout::Alignment;
+    if scroll < max {
+        block = block.title_bottom(
+            Line::styled(format!(" {} ", strings::MORE_BELOW), super::theme::dim())
+                .alignment(Alignment::Right),
+        );
+    }
+    if scroll > 0 {
+        block = block.title_top(
+            Line::styled(format!(" {} ", strings::MORE_ABOVE), super::theme::dim())
+                .alignment(Alignment::Right),
+        );
+    }
+    let visible: Vec<Line<'static>> = text.into_iter().skip(scroll).take(inner_h).collect();
+    frame.render_widget(Paragraph::new(visible).block(block), area);
+}

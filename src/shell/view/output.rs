@@ -106,6 +106,18 @@ pub(super) fn lines(
         | PipelineOutput::ZeroShot(_)
         | PipelineOutput::Ranking(_)
         | PipelineOutput::Trained(_) => {}
+        PipelineOutput::FillMask(per_text) => {
+            let lines = crate::pipelines::fill_mask::describe(inputs, per_text);
+            for l in lines.iter().skip(usize::from(inputs.len() == 1)) {
+                out.extend(wrap_plain(l, theme::bold(), width));
+            }
+        }
+        PipelineOutput::Entities(per_text) => {
+            let lines = crate::pipelines::token_classification::describe(inputs, per_text);
+            for l in &lines {
+                out.extend(wrap_plain(l, theme::bold(), width));
+            }
+        }
     }
     out
 }

@@ -1,0 +1,165 @@
+//! `text-classification` with a fine-tuned checkpoint's own head, for folders whose config names
+//! `BertForSequenceClassification` (pooler + classifier) or `DistilBertForSequenceClassification`
+//! (pre_classifier + ReLU + classifier): softmax (sigmoid for one label), labels from `id2label`,
+//! every label likeliest first, cut to `top_k` when given. The course's default
+//! (MiniLM + the shipped sentiment head, classify.rs) is untouched.
+
+use candle_core::{Module, Tensor};
+use candle_nn::{linear, Linear};
+use serde_json::Value;
+
+use super::bert_heads::{truncation_note, Encoder};
+use super::classify::LabelScore;
+use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
+use crate::course::ModelRef;
+use crate::models::{Provision, ProvisionEvent};
+use crate::task::Task;
+
+/// Whether a model's config.json names a sequence-classification architecture this file runs.
+pub fn handles(config: &Value) -> bool {
+    matches!(
+        config["architectures"][0].as_str(),
+        Some("BertForSequenceClassification" | "DistilBertForSequenceClassification")
+    )
+}
+
+/// Whether `model` is such a checkpoint (false when its config can't be had).
+pub fn is_checkpoint(
+    model: &ModelRef,
+    provision: &Provision,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> bool {
+    provision
+        .file(model, "config.json", events)
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .is_some_and(|c| handles(&c))
+}
+
+enum Head {
+    /// BERT: tanh(dense(hidden of [CLS])), then the classifier.
+    Pooler { pooler: Linear, classifier: Linear },
+    /// DistilBERT: relu(pre_classifier(hidden of the first token)), then the classifier.
+    PreClassifier { pre: Linear, classifier: Linear },
+}
+
+pub struct SequenceClassificationPipeline {
+    encoder: Encoder,
+    head: Head,
+    labels: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl SequenceClassificationPipeline {
+    pub fn load(
+        model: &ModelRef,
+        provision: &Provision,
+        events: &mut dyn FnMut(ProvisionEvent),
+    ) -> Result<SequenceClassificationPipeline, PipelineError> {
+        SequenceClassificationPipeline::new(Encoder::load(model, provision, events)?)
+    }
+
+    pub fn new(encoder: Encoder) -> Result<SequenceClassificationPipeline, PipelineError> {
+        if !handles(&encoder.config) {
+            return Err(model_error(
+                "config.json names no BERT or DistilBERT sequence-classification head",
+            ));
+        }
+        let n = encoder.config["id2label"]
+            .as_object()
+            .map_or(2, |m| m.len())
+            .max(1);
+        let (vb, h) = (&encoder.vb, encoder.hidden);
+        let head = if encoder.is_distilbert() {
+            Head::PreClassifier {
+                pre: linear(h, h, vb.pp("pre_classifier"))?,
+                classifier: linear(h, n, vb.pp("classifier"))?,
+            }
+        } else {
+            Head::Pooler {
+                pooler: linear(h, h, vb.pp("bert.pooler.dense"))?,
+                classifier: linear(h, n, vb.pp("classifier"))?,
+            }
+        };
+        let labels = encoder.labels(n);
+        Ok(SequenceClassificationPipeline {
+            encoder,
+            head,
+            labels,
+            notes: Vec::new(),
+        })
+    }
+
+    /// Every label with its probability for `text`, likeliest first.
+    pub fn classify(&self, text: &str) -> Result<Vec<LabelScore>, PipelineError> {
+        let enc = self.encoder.encode(text)?;
+        let hidden = self.encoder.hidden_states(enc.get_ids())?;
+        let first = hidden.get(0)?.unsqueeze(0)?;
+        let logits = match &self.head {
+            Head::Pooler { pooler, classifier } => {
+                classifier.forward(&pooler.forward(&first)?.tanh()?)?
+            }
+            Head::PreClassifier { pre, classifier } => {
+                classifier.forward(&pre.forward(&first)?.relu()?)?
+            }
+        };
+        let probs: Vec<f32> = scores(&logits.squeeze(0)?)?;
+        let mut out: Vec<LabelScore> = self
+            .labels
+            .iter()
+            .zip(probs)
+            .map(|(label, score)| LabelScore {
+                label: label.clone(),
+                score,
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(out)
+    }
+}
+
+/// Softmax over the labels, or sigmoid when there is only one (as transformers does).
+fn scores(logits: &Tensor) -> Result<Vec<f32>, PipelineError> {
+    let probs = if logits.dim(0)? == 1 {
+        candle_nn::ops::sigmoid(logits)?
+    } else {
+        candle_nn::ops::softmax(logits, 0)?
+    };
+    Ok(probs.to_vec1()?)
+}
+
+impl Pipeline for SequenceClassificationPipeline {
+    fn task(&self) -> Task {
+        Task::TextClassification
+    }
+
+    fn run(
+        &mut self,
+        inputs: &[String],
+        params: &RunParams,
+        _runs: usize,
+        _stream: &mut dyn FnMut(Stream) -> bool,
+    ) -> Result<PipelineOutput, PipelineError> {
+        let mut truncated = Vec::new();
+        let mut out = Vec::new();
+        for (i, text) in inputs.iter().enumerate() {
+            let mut labels = self.classify(text)?;
+            if let Some(k) = params.top_k {
+                labels.truncate(k.max(1));
+            }
+            out.push(labels);
+            if let Ok(enc) = self.encoder.encode(text) {
+                if let Some(n) = self.encoder.truncated_len(text, &enc) {
+                    truncated.push((i, n));
+                }
+            }
+        }
+        self.notes = truncation_note(&truncated, self.encoder.max_len);
+        Ok(PipelineOutput::Labels(out))
+    }
+
+    fn last_notes(&self) -> Vec<String> {
+        self.notes.clone()
+    }
+}

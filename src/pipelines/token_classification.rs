@@ -1,0 +1,342 @@
+//! `token-classification` (alias `ner`): a BERT token-classification head labels every token
+//! (B-PER, I-LOC, …), then tokens are joined into words and entities exactly as transformers'
+//! `aggregation_strategy` none / simple / first / average / max do (the grouping that
+//! transformers' old `grouped_entities=True` gave).
+
+use std::str::FromStr;
+
+use candle_core::{Module, D};
+use candle_nn::{linear, Linear};
+use serde::Serialize;
+use tokenizers::Decoder;
+
+use super::bert_heads::{truncation_note, Encoder};
+use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
+use crate::course::ModelRef;
+use crate::models::{Provision, ProvisionEvent};
+use crate::task::Task;
+
+/// How tokens become entities (transformers' `aggregation_strategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Aggregation {
+    /// One entry per token, labelled `entity`.
+    #[default]
+    None,
+    /// Neighbouring tokens with the same entity type are grouped.
+    Simple,
+    /// Words take the label of their first token, then are grouped.
+    First,
+    /// Words take the label with the best score averaged over their tokens.
+    Average,
+    /// Words take the label of their most confident token.
+    Max,
+}
+
+impl FromStr for Aggregation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "none" => Aggregation::None,
+            "simple" => Aggregation::Simple,
+            "first" => Aggregation::First,
+            "average" => Aggregation::Average,
+            "max" => Aggregation::Max,
+            other => return Err(unknown_strategy(other)),
+        })
+    }
+}
+
+fn unknown_strategy(name: &str) -> String {
+    format!("unknown aggregation strategy \"{name}\": use none, simple, first, average or max")
+}
+
+/// A token (strategy none) or a group of words (the other strategies), with character offsets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entity {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_group: Option<String>,
+    pub score: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    pub word: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One non-special token with its label probabilities.
+struct Token {
+    word: String,
+    scores: Vec<f32>,
+    start: usize,
+    end: usize,
+    index: usize,
+    is_subword: bool,
+}
+
+/// A labelled token or word before grouping.
+struct Tagged {
+    label: usize,
+    score: f32,
+    word: String,
+    start: usize,
+    end: usize,
+    index: Option<usize>,
+}
+
+pub struct TokenClassificationPipeline {
+    encoder: Encoder,
+    classifier: Linear,
+    labels: Vec<String>,
+    unk_id: Option<u32>,
+    notes: Vec<String>,
+}
+
+impl TokenClassificationPipeline {
+    pub fn load(
+        model: &ModelRef,
+        provision: &Provision,
+        events: &mut dyn FnMut(ProvisionEvent),
+    ) -> Result<TokenClassificationPipeline, PipelineError> {
+        TokenClassificationPipeline::new(Encoder::load(model, provision, events)?)
+    }
+
+    pub fn new(encoder: Encoder) -> Result<TokenClassificationPipeline, PipelineError> {
+        let n = encoder.config["id2label"]
+            .as_object()
+            .map(|m| m.len())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| model_error("config.json has no id2label: is this a NER model?"))?;
+        let classifier = linear(encoder.hidden, n, encoder.vb.pp("classifier"))?;
+        let labels = encoder.labels(n);
+        let unk_id = encoder
+            .special_token("unk_token")
+            .and_then(|u| encoder.tokenizer.token_to_id(&u));
+        Ok(TokenClassificationPipeline {
+            encoder,
+            classifier,
+            labels,
+            unk_id,
+            notes: Vec::new(),
+        })
+    }
+
+    /// The entities of one text.
+    pub fn entities(&self, text: &str, how: Aggregation) -> Result<Vec<Entity>, PipelineError> {
+        let tokens = self.tokens(text)?;
+        let tagged: Vec<Tagged> = match how {
+            Aggregation::None | Aggregation::Simple => tokens
+                .iter()
+                .map(|t| {
+                    let (label, score) = argmax(&t.scores);
+                    Tagged {
+                        label,
+                        score,
+                        word: t.word.clone(),
+                        start: t.start,
+                        end: t.end,
+                        index: Some(t.index),
+                    }
+                })
+                .collect(),
+            _ => {
+                let mut words: Vec<Vec<&Token>> = Vec::new();
+                for t in &tokens {
+                    match words.last_mut() {
+                        Some(w) if t.is_subword => w.push(t),
+                        _ => words.push(vec![t]),
+                    }
+                }
+                words.iter().map(|w| self.word(w, how)).collect()
+            }
+        };
+        let label = |i: usize| self.labels.get(i).cloned().unwrap_or_default();
+        let out: Vec<Entity> = if how == Aggregation::None {
+            tagged
+                .into_iter()
+                .map(|t| Entity {
+                    entity: Some(label(t.label)),
+                    entity_group: None,
+                    score: t.score,
+                    index: t.index,
+                    word: t.word,
+                    start: t.start,
+                    end: t.end,
+                })
+                .collect()
+        } else {
+            self.group(&tagged)
+        };
+        Ok(out
+            .into_iter()
+            .filter(|e| e.entity.as_deref().or(e.entity_group.as_deref()) != Some("O"))
+            .collect())
+    }
+
+    fn tokens(&self, text: &str) -> Result<Vec<Token>, PipelineError> {
+        let enc = self.encoder.encode(text)?;
+        let hidden = self.encoder.hidden_states(enc.get_ids())?;
+        let logits = self.classifier.forward(&hidden)?;
+        let probs: Vec<Vec<f32>> = candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2()?;
+        let mut out = Vec::new();
+        for (i, scores) in probs.into_iter().enumerate() {
+            if enc.get_special_tokens_mask().get(i) != Some(&0) {
+                continue;
+            }
+            let id = enc.get_ids()[i];
+            let (bs, be) = enc.get_offsets()[i];
+            let word_ref = text.get(bs..be).unwrap_or_default();
+            let mut word = enc.get_tokens()[i].clone();
+            let mut is_subword = word.chars().count() != word_ref.chars().count();
+            if Some(id) == self.unk_id {
+                word = word_ref.to_string();
+                is_subword = false;
+            }
+            out.push(Token {
+                word,
+                scores,
+                start: char_index(text, bs),
+                end: char_index(text, be),
+                index: i,
+                is_subword,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One word from its tokens, labelled by `how` (first, average or max).
+    fn word(&self, tokens: &[&Token], how: Aggregation) -> Tagged {
+        let (label, score) = match how {
+            Aggregation::Max => tokens
+                .iter()
+                .map(|t| argmax(&t.scores))
+                .fold((0, f32::MIN), |best, x| if x.1 > best.1 { x } else { best }),
+            Aggregation::Average => {
+                let n = tokens.len() as f32;
+                let mean: Vec<f32> = (0..self.labels.len())
+                    .map(|l| tokens.iter().map(|t| t.scores[l]).sum::<f32>() / n)
+                    .collect();
+                argmax(&mean)
+            }
+            _ => argmax(&tokens[0].scores),
+        };
+        Tagged {
+            label,
+            score,
+            word: self.join(tokens.iter().map(|t| t.word.clone()).collect()),
+            start: tokens[0].start,
+            end: tokens[tokens.len() - 1].end,
+            index: None,
+        }
+    }
+
+    /// Neighbours with the same entity type join one group unless the next starts with B-.
+    fn group(&self, tagged: &[Tagged]) -> Vec<Entity> {
+        let tag = |t: &Tagged| {
+            let name = self.labels.get(t.label).map_or("", String::as_str);
+            match name.split_once('-') {
+                Some(("B", rest)) => ("B", rest.to_string()),
+                Some(("I", rest)) => ("I", rest.to_string()),
+                _ => ("I", name.to_string()),
+            }
+        };
+        let mut groups: Vec<Vec<&Tagged>> = Vec::new();
+        for t in tagged {
+            let (bi, kind) = tag(t);
+            match groups.last_mut() {
+                Some(g) if bi != "B" && tag(g[g.len() - 1]).1 == kind => g.push(t),
+                _ => groups.push(vec![t]),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|g| {
+                let name = self.labels.get(g[0].label).map_or("", String::as_str);
+                let kind = name.split_once('-').map_or(name, |(_, k)| k);
+                Entity {
+                    entity: None,
+                    entity_group: Some(kind.to_string()),
+                    score: g.iter().map(|t| t.score).sum::<f32>() / g.len() as f32,
+                    index: None,
+                    word: self.join(g.iter().map(|t| t.word.clone()).collect()),
+                    start: g[0].start,
+                    end: g[g.len() - 1].end,
+                }
+            })
+            .collect()
+    }
+
+    /// Tokens back to text, as the tokenizer's decoder joins them (`wolf ##gang` → `wolfgang`).
+    fn join(&self, tokens: Vec<String>) -> String {
+        match self.encoder.tokenizer.get_decoder() {
+            Some(d) => d
+                .decode(tokens.clone())
+                .unwrap_or_else(|_| tokens.join(" ")),
+            None => tokens.join(" ").replace(" ##", ""),
+        }
+    }
+}
+
+fn argmax(scores: &[f32]) -> (usize, f32) {
+    scores.iter().copied().enumerate().fold(
+        (0, f32::MIN),
+        |best, (i, s)| if s > best.1 { (i, s) } else { best },
+    )
+}
+
+/// The character index of byte offset `byte` in `text` (transformers counts characters).
+fn char_index(text: &str, byte: usize) -> usize {
+    text.get(..byte).map_or(byte, |s| s.chars().count())
+}
+
+impl Pipeline for TokenClassificationPipeline {
+    fn task(&self) -> Task {
+        Task::TokenClassification
+    }
+
+    fn run(
+        &mut self,
+        inputs: &[String],
+        params: &RunParams,
+        _runs: usize,
+        _stream: &mut dyn FnMut(Stream) -> bool,
+    ) -> Result<PipelineOutput, PipelineError> {
+        let mut truncated = Vec::new();
+        let mut out = Vec::new();
+        for (i, text) in inputs.iter().enumerate() {
+            out.push(self.entities(text, params.aggregation_strategy)?);
+            if let Ok(enc) = self.encoder.encode(text) {
+                if let Some(n) = self.encoder.truncated_len(text, &enc) {
+                    truncated.push((i, n));
+                }
+            }
+        }
+        self.notes = truncation_note(&truncated, self.encoder.max_len);
+        Ok(PipelineOutput::Entities(out))
+    }
+
+    fn last_notes(&self) -> Vec<String> {
+        self.notes.clone()
+    }
+}
+
+/// Plain lines for the command line: one entity per line.
+pub fn describe(inputs: &[String], per_text: &[Vec<Entity>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (text, entities) in inputs.iter().zip(per_text) {
+        out.push(format!("{text:?}: {} entities", entities.len()));
+        for e in entities {
+            let label = e
+                .entity_group
+                .as_deref()
+                .or(e.entity.as_deref())
+                .unwrap_or("");
+            out.push(format!(
+                "  {label:<6} {:.4}  {:?} ({}..{})",
+                e.score, e.word, e.start, e.end
+            ));
+        }
+    }
+    out
+}
