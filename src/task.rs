@@ -27,10 +27,12 @@ pub enum Task {
     FillMask,
     /// Label the words of a text with entity types (people, places, …) with a BERT token head.
     TokenClassification,
+    /// Find the answer to a question in a context text with a BERT / DistilBERT span head.
+    QuestionAnswering,
 }
 
 impl Task {
-    pub const ALL: [Task; 10] = [
+    pub const ALL: [Task; 11] = [
         Task::FeatureExtraction,
         Task::SentenceSimilarity,
         Task::TextGeneration,
@@ -41,6 +43,7 @@ impl Task {
         Task::TrainClassifier,
         Task::FillMask,
         Task::TokenClassification,
+        Task::QuestionAnswering,
     ];
 
     /// The canonical name, as written in lesson files and on the command line.
@@ -56,6 +59,7 @@ impl Task {
             Task::TrainClassifier => "train-classifier",
             Task::FillMask => "fill-mask",
             Task::TokenClassification => "token-classification",
+            Task::QuestionAnswering => "question-answering",
         }
     }
 
@@ -72,6 +76,7 @@ impl Task {
             Task::TrainClassifier => &["train-classifier", "teach"],
             Task::FillMask => &["fill-mask"],
             Task::TokenClassification => &["token-classification", "ner"],
+            Task::QuestionAnswering => &["question-answering", "qa"],
         }
     }
 

@@ -27,6 +27,7 @@ fn kind(output: &PipelineOutput) -> &'static str {
         PipelineOutput::Trained(_) => "a trained classifier",
         PipelineOutput::FillMask(_) => "guesses for a masked word",
         PipelineOutput::Entities(_) => "entities",
+        PipelineOutput::Answers(_) => "answers to a question",
     }
 }
 

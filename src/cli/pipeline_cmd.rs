@@ -51,6 +51,9 @@ pub struct PipelineArgs {
     /// token-classification: none, simple, first, average or max.
     #[arg(long, default_value = "none")]
     pub aggregation_strategy: crate::pipelines::token_classification::Aggregation,
+    /// question-answering: the text to look for the answer in (the inputs are questions).
+    #[arg(long, default_value = "")]
+    pub context: String,
     /// The texts. sentence-similarity compares the first with each of the others.
     #[arg(required = true)]
     pub inputs: Vec<String>,
@@ -91,6 +94,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         system: args.system.clone(),
         targets: args.targets.clone(),
         aggregation_strategy: args.aggregation_strategy,
+        context: args.context.clone(),
     };
     let provision = Provision::from_env();
     let mut on_event = |e: ProvisionEvent| match e {
@@ -123,6 +127,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
                     _ => json!(top),
                 }
             }
+            (PipelineOutput::Answers(a), k) => crate::pipelines::question_answering::to_json(a, k),
             _ => to_json(&output, args.chat),
         };
         println!("{}", serde_json::to_string(&value)?);
@@ -161,6 +166,7 @@ pub fn to_json(output: &PipelineOutput, chat: bool) -> serde_json::Value {
         PipelineOutput::FillMask(per_text) => crate::pipelines::fill_mask::to_json(per_text),
         PipelineOutput::Entities(per_text) if per_text.len() == 1 => json!(per_text[0]),
         PipelineOutput::Entities(per_text) => json!(per_text),
+        PipelineOutput::Answers(a) => crate::pipelines::question_answering::to_json(a, None),
     }
 }
 
@@ -214,6 +220,11 @@ fn print_human(inputs: &[String], output: &PipelineOutput) {
         }
         PipelineOutput::Entities(per_text) => {
             for line in crate::pipelines::token_classification::describe(inputs, per_text) {
+                println!("{line}");
+            }
+        }
+        PipelineOutput::Answers(a) => {
+            for line in crate::pipelines::question_answering::describe(inputs, a) {
                 println!("{line}");
             }
         }

@@ -203,7 +203,8 @@ OUTPUT = gr.Textbox(label="What the model wrote")
         Task::SemanticSearch
         | Task::TrainClassifier
         | Task::FillMask
-        | Task::TokenClassification => {
+        | Task::TokenClassification
+        | Task::QuestionAnswering => {
             return Err(ExportError::Unsupported(exercise.task.name().to_string()))
         }
     })

@@ -199,11 +199,17 @@ impl Encoder {
 
     /// The last hidden states of one sequence: (tokens, hidden).
     pub fn hidden_states(&self, ids: &[u32]) -> Result<Tensor, PipelineError> {
+        self.hidden_states_typed(ids, &vec![0; ids.len()])
+    }
+
+    /// As [`Encoder::hidden_states`], with token type ids (BERT reads them for text pairs;
+    /// DistilBERT has none).
+    pub fn hidden_states_typed(&self, ids: &[u32], types: &[u32]) -> Result<Tensor, PipelineError> {
         let device = Device::Cpu;
         let input = Tensor::new(ids, &device)?.unsqueeze(0)?;
         let out = match &self.body {
             Body::Bert(m) => {
-                let types = input.zeros_like()?;
+                let types = Tensor::new(types, &device)?.unsqueeze(0)?;
                 let mask = input.ones_like()?;
                 m.forward(&input, &types, Some(&mask))?
             }

@@ -17,6 +17,7 @@ pub mod fill_mask;
 pub mod generation;
 pub mod gguf_load;
 pub mod gguf_tokenizer;
+pub mod question_answering;
 pub mod search;
 pub mod sequence_classification;
 pub mod teach;
@@ -42,6 +43,8 @@ pub struct RunParams {
     pub targets: Vec<String>,
     /// token-classification: how tokens are grouped into entities.
     pub aggregation_strategy: token_classification::Aggregation,
+    /// question-answering: the text the answers are looked for in (the inputs are questions).
+    pub context: String,
 }
 
 impl Default for RunParams {
@@ -56,6 +59,7 @@ impl Default for RunParams {
             system: None,
             targets: Vec::new(),
             aggregation_strategy: token_classification::Aggregation::None,
+            context: String::new(),
         }
     }
 }
@@ -120,6 +124,8 @@ pub enum PipelineOutput {
     FillMask(Vec<Vec<Vec<fill_mask::MaskFill>>>),
     /// token-classification: the entities of each text.
     Entities(Vec<Vec<token_classification::Entity>>),
+    /// question-answering: per question, the best answers in the context, best first.
+    Answers(Vec<Vec<question_answering::Answer>>),
 }
 
 /// A token the model considered next, with its probability.
@@ -235,6 +241,9 @@ pub fn load(
         Task::TokenClassification => Box::new(
             token_classification::TokenClassificationPipeline::load(model, provision, events)?,
         ),
+        Task::QuestionAnswering => Box::new(question_answering::QuestionAnsweringPipeline::load(
+            model, provision, events,
+        )?),
     })
 }
 

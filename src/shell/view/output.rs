@@ -118,6 +118,11 @@ pub(super) fn lines(
                 out.extend(wrap_plain(l, theme::bold(), width));
             }
         }
+        PipelineOutput::Answers(a) => out.extend(
+            crate::pipelines::question_answering::describe(inputs, a)
+                .iter()
+                .flat_map(|l| wrap_plain(l, theme::bold(), width)),
+        ),
     }
     out
 }
