@@ -197,6 +197,18 @@ impl Encoder {
         tok.encode_fast(text, true).ok().map(|e| e.len())
     }
 
+    /// Which inputs are longer than the model reads, as (input index, full token count).
+    pub fn truncated(&self, inputs: &[String]) -> Vec<(usize, usize)> {
+        inputs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| {
+                let enc = self.encode(text).ok()?;
+                self.truncated_len(text, &enc).map(|n| (i, n))
+            })
+            .collect()
+    }
+
     /// The last hidden states of one sequence: (tokens, hidden).
     pub fn hidden_states(&self, ids: &[u32]) -> Result<Tensor, PipelineError> {
         self.hidden_states_typed(ids, &vec![0; ids.len()])
@@ -309,4 +321,9 @@ fn read_json(path: &Path) -> Result<Value, PipelineError> {
         .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
     serde_json::from_str(&text)
         .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
+}
+
+/// The character index of byte offset `byte` in `text` (transformers counts characters).
+pub(crate) fn char_index(text: &str, byte: usize) -> usize {
+    text.get(..byte).map_or(byte, |s| s.chars().count())
 }

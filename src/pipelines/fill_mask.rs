@@ -173,17 +173,11 @@ impl Pipeline for FillMaskPipeline {
         self.notes.clear();
         let targets = self.target_ids(&params.targets)?;
         let top_k = params.top_k.unwrap_or(DEFAULT_TOP_K).max(1);
-        let mut truncated = Vec::new();
         let mut out = Vec::new();
-        for (i, text) in inputs.iter().enumerate() {
-            if let Ok(enc) = self.encoder.encode(text) {
-                if let Some(n) = self.encoder.truncated_len(text, &enc) {
-                    truncated.push((i, n));
-                }
-            }
+        for text in inputs {
             out.push(self.fill(text, top_k, &targets)?);
         }
-        self.notes = truncation_note(&truncated, self.encoder.max_len);
+        self.notes = truncation_note(&self.encoder.truncated(inputs), self.encoder.max_len);
         Ok(PipelineOutput::FillMask(out))
     }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tokenizers::{Encoding, TruncationDirection, TruncationParams, TruncationStrategy};
 
-use super::bert_heads::Encoder;
+use super::bert_heads::{char_index, Encoder};
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -214,11 +214,6 @@ fn char_span(enc: &Encoding, context: &str, s: usize, e: usize) -> (usize, usize
         )
     });
     (char_index(context, a), char_index(context, b))
-}
-
-/// The character index of byte offset `byte` in `text` (transformers counts characters).
-fn char_index(text: &str, byte: usize) -> usize {
-    text.get(..byte).map_or(byte, |s| s.chars().count())
 }
 
 impl Pipeline for QuestionAnsweringPipeline {

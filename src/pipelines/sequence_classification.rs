@@ -141,21 +141,15 @@ impl Pipeline for SequenceClassificationPipeline {
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
-        let mut truncated = Vec::new();
         let mut out = Vec::new();
-        for (i, text) in inputs.iter().enumerate() {
+        for text in inputs {
             let mut labels = self.classify(text)?;
             if let Some(k) = params.top_k {
                 labels.truncate(k.max(1));
             }
             out.push(labels);
-            if let Ok(enc) = self.encoder.encode(text) {
-                if let Some(n) = self.encoder.truncated_len(text, &enc) {
-                    truncated.push((i, n));
-                }
-            }
         }
-        self.notes = truncation_note(&truncated, self.encoder.max_len);
+        self.notes = truncation_note(&self.encoder.truncated(inputs), self.encoder.max_len);
         Ok(PipelineOutput::Labels(out))
     }
 

@@ -10,7 +10,7 @@ use candle_nn::{linear, Linear};
 use serde::Serialize;
 use tokenizers::Decoder;
 
-use super::bert_heads::{truncation_note, Encoder};
+use super::bert_heads::{char_index, truncation_note, Encoder};
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -285,11 +285,6 @@ fn argmax(scores: &[f32]) -> (usize, f32) {
     )
 }
 
-/// The character index of byte offset `byte` in `text` (transformers counts characters).
-fn char_index(text: &str, byte: usize) -> usize {
-    text.get(..byte).map_or(byte, |s| s.chars().count())
-}
-
 impl Pipeline for TokenClassificationPipeline {
     fn task(&self) -> Task {
         Task::TokenClassification
@@ -302,17 +297,11 @@ impl Pipeline for TokenClassificationPipeline {
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
-        let mut truncated = Vec::new();
         let mut out = Vec::new();
-        for (i, text) in inputs.iter().enumerate() {
+        for text in inputs {
             out.push(self.entities(text, params.aggregation_strategy)?);
-            if let Ok(enc) = self.encoder.encode(text) {
-                if let Some(n) = self.encoder.truncated_len(text, &enc) {
-                    truncated.push((i, n));
-                }
-            }
         }
-        self.notes = truncation_note(&truncated, self.encoder.max_len);
+        self.notes = truncation_note(&self.encoder.truncated(inputs), self.encoder.max_len);
         Ok(PipelineOutput::Entities(out))
     }
 
