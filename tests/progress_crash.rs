@@ -51,11 +51,16 @@ fn child_saver() {
     let Some(path) = std::env::var_os(CHILD_ENV) else {
         return;
     };
+    let ready = Path::new(&path).with_extension("ready");
     let store = ProgressStore::at(path);
     let mut n = 0u64;
     loop {
         n += 1;
         store.save(&big_progress(n)).expect("child save");
+        if n == 1 {
+            // Tell the parent that saves are under way, so its kill lands among them.
+            std::fs::write(&ready, b"ready").expect("ready marker");
+        }
     }
 }
 
@@ -76,10 +81,28 @@ fn kill_9_during_saves_leaves_a_whole_file() {
     let store = ProgressStore::at(&path);
     store.save(&big_progress(0)).expect("first save");
     let mut mid_save = 0;
-    for round in 0..40 {
+    // At least 40 rounds, and on until 3 kills have landed mid-write (each round hits the
+    // write window only a few percent of the time; 400 rounds make a miss vanishingly rare).
+    let mut rounds = 0;
+    for round in 0..400 {
+        if round >= 40 && mid_save >= 3 {
+            break;
+        }
+        rounds += 1;
+        let ready = path.with_extension("ready");
+        let _ = std::fs::remove_file(&ready);
         let mut child = spawn_child(&path);
-        // Kill at a different moment each round: 30 to ~150 ms after start, in 3 ms steps.
-        std::thread::sleep(Duration::from_millis(30 + (round as u64 * 37) % 120));
+        // Wait until the child is saving (its start-up time varies a lot between machines),
+        // then kill at a different moment each round: 0 to 24 ms into its saves.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !ready.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the saving child never started"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis((round as u64 * 7) % 25));
         child.kill().expect("kill -9");
         child.wait().expect("reap");
         let temps = std::fs::read_dir(dir.path())
@@ -92,7 +115,7 @@ fn kill_9_during_saves_leaves_a_whole_file() {
         }
         assert_whole(&path, round);
     }
-    eprintln!("killed in the middle of writing a save {mid_save} times out of 40");
+    eprintln!("killed in the middle of writing a save {mid_save} times out of {rounds}");
     assert!(
         mid_save > 0,
         "no kill landed mid-save: the test proves nothing"
