@@ -29,10 +29,18 @@ pub enum Task {
     TokenClassification,
     /// Find the answer to a question in a context text with a BERT / DistilBERT span head.
     QuestionAnswering,
+    /// Shorten a text with an encoder–decoder model (T5).
+    Summarization,
+    /// Translate a text with an encoder–decoder model (Marian, T5).
+    Translation,
+    /// Write down what is said in a 16 kHz wav file (Whisper).
+    AutomaticSpeechRecognition,
+    /// Say what a picture shows, as labels with probabilities (ViT, ResNet).
+    ImageClassification,
 }
 
 impl Task {
-    pub const ALL: [Task; 11] = [
+    pub const ALL: &'static [Task] = &[
         Task::FeatureExtraction,
         Task::SentenceSimilarity,
         Task::TextGeneration,
@@ -44,6 +52,10 @@ impl Task {
         Task::FillMask,
         Task::TokenClassification,
         Task::QuestionAnswering,
+        Task::Summarization,
+        Task::Translation,
+        Task::AutomaticSpeechRecognition,
+        Task::ImageClassification,
     ];
 
     /// The canonical name, as written in lesson files and on the command line.
@@ -60,6 +72,10 @@ impl Task {
             Task::FillMask => "fill-mask",
             Task::TokenClassification => "token-classification",
             Task::QuestionAnswering => "question-answering",
+            Task::Summarization => "summarization",
+            Task::Translation => "translation",
+            Task::AutomaticSpeechRecognition => "automatic-speech-recognition",
+            Task::ImageClassification => "image-classification",
         }
     }
 
@@ -77,13 +93,18 @@ impl Task {
             Task::FillMask => &["fill-mask"],
             Task::TokenClassification => &["token-classification", "ner"],
             Task::QuestionAnswering => &["question-answering", "qa"],
+            Task::Summarization => &["summarization", "summarize"],
+            Task::Translation => &["translation", "translate"],
+            Task::AutomaticSpeechRecognition => &["automatic-speech-recognition", "asr", "speech-recognition"],
+            Task::ImageClassification => &["image-classification", "image"],
         }
     }
 
     /// Parses a task name or alias.
     pub fn parse(name: &str) -> Option<Task> {
         Task::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|t| t.names().contains(&name.trim()))
     }
 
@@ -105,7 +126,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for t in Task::ALL {
+        for &t in Task::ALL {
             assert_eq!(Task::parse(t.name()), Some(t));
         }
         assert_eq!(Task::parse("embeddings"), Some(Task::FeatureExtraction));

@@ -204,7 +204,11 @@ OUTPUT = gr.Textbox(label="What the model wrote")
         | Task::TrainClassifier
         | Task::FillMask
         | Task::TokenClassification
-        | Task::QuestionAnswering => {
+        | Task::QuestionAnswering
+        | Task::Summarization
+        | Task::Translation
+        | Task::AutomaticSpeechRecognition
+        | Task::ImageClassification => {
             return Err(ExportError::Unsupported(exercise.task.name().to_string()))
         }
     })

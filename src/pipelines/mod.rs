@@ -244,6 +244,14 @@ pub fn load(
         Task::QuestionAnswering => Box::new(question_answering::QuestionAnsweringPipeline::load(
             model, provision, events,
         )?),
+        Task::Summarization
+        | Task::Translation
+        | Task::AutomaticSpeechRecognition
+        | Task::ImageClassification => {
+            return Err(PipelineError::BadInput(format!(
+                "hftutor can't run {task} yet: it is being built."
+            )))
+        }
     })
 }
 
