@@ -68,8 +68,8 @@ fn bench_embeddings() {
     eprintln!("[threads {threads}] MiniLM one sentence: {:?}", t.elapsed());
 }
 
-/// `BENCH_WEIGHTS` = f32 | q8_0 | stored measures one way of holding the weights (so that the
-/// process's peak memory is that way's); unset, all three.
+/// `BENCH_WEIGHTS` = native | f32 | q8_0 | stored measures one way of holding the weights (so
+/// that the process's peak memory is that way's); unset, all four.
 #[test]
 #[ignore = "a benchmark: run with --ignored --nocapture"]
 fn bench_generation() {
@@ -88,10 +88,12 @@ fn bench_generation() {
     let name = provision.gguf_name(&smol).expect("pinned");
     let path = provision.file(&smol, &name, &mut events).expect("gguf");
     let formats = match std::env::var("BENCH_WEIGHTS").as_deref() {
+        Ok("native") => vec![WeightFormat::Native],
         Ok("f32") => vec![WeightFormat::F32],
         Ok("q8_0") => vec![WeightFormat::Q4_1ToQ8_0],
         Ok("stored") => vec![WeightFormat::AsStored],
         _ => vec![
+            WeightFormat::Native,
             WeightFormat::F32,
             WeightFormat::Q4_1ToQ8_0,
             WeightFormat::AsStored,

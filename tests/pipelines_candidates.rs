@@ -48,7 +48,9 @@ fn generation_reports_the_top_candidates_of_each_step() {
                     chosen,
                     candidates,
                 }),
-                Stream::SimilarityMatrix(_) => panic!("no matrix in generation"),
+                Stream::SimilarityMatrix(_) | Stream::Thumbnail(_) => {
+                    panic!("only text and candidates in generation")
+                }
             }
             true
         })

@@ -144,18 +144,17 @@ fn greedy_decoding_matches_llama_cpp_and_transformers() {
     assert!(template.contains("<|im_start|>"), "{template}");
 }
 
-/// With its weights dequantised (the default), the pipeline decodes as transformers does, token
+/// With exact weights (stored blocks and f32 activations, the default), the pipeline decodes as transformers does, token
 /// for token, well past the first ten, and stops where it stops.
 #[test]
 fn greedy_chat_matches_transformers_token_for_token() {
     let mut shared = pipeline();
-    // HFTUTOR_WEIGHTS may choose quantized weights for the pipeline: this check needs f32 ones.
-    let mut own: Option<Box<dyn Pipeline>> =
-        (WeightFormat::from_env() != WeightFormat::F32).then(|| {
-            let path = gguf_path(&Provision::from_env(), &ModelRef::new(SMOLLM));
-            let g = Generator::from_gguf(&path, WeightFormat::F32).expect("loads");
-            Box::new(GenerationPipeline::new(g)) as Box<dyn Pipeline>
-        });
+    // HFTUTOR_WEIGHTS may choose requantised weights for the pipeline: this check needs exact ones.
+    let mut own: Option<Box<dyn Pipeline>> = (!WeightFormat::from_env().exact()).then(|| {
+        let path = gguf_path(&Provision::from_env(), &ModelRef::new(SMOLLM));
+        let g = Generator::from_gguf(&path, WeightFormat::F32).expect("loads");
+        Box::new(GenerationPipeline::new(g)) as Box<dyn Pipeline>
+    });
     let p = match own.as_mut() {
         Some(p) => p,
         None => &mut *shared,
@@ -388,7 +387,11 @@ fn q4_1_as_stored_gives_the_same_greedy_tokens() {
     let _p = pipeline();
     let provision = Provision::from_env();
     let path = gguf_path(&provision, &ModelRef::new(SMOLLM));
-    for format in [WeightFormat::AsStored, WeightFormat::Q4_1ToQ8_0] {
+    for format in [
+        WeightFormat::AsStored,
+        WeightFormat::Q4_1ToQ8_0,
+        WeightFormat::F32,
+    ] {
         let mut g = Generator::from_gguf(&path, format).expect("loads");
         let out = g
             .generate(PROMPT, &greedy(10), 0, 0, &mut |_| true)

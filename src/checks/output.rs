@@ -28,6 +28,8 @@ fn kind(output: &PipelineOutput) -> &'static str {
         PipelineOutput::FillMask(_) => "guesses for a masked word",
         PipelineOutput::Entities(_) => "entities",
         PipelineOutput::Answers(_) => "answers to a question",
+        PipelineOutput::Transcriptions(_) => "a transcript",
+        PipelineOutput::Seq2Seq(_) => "a summary or translation",
     }
 }
 
@@ -55,7 +57,10 @@ pub fn output_conditions(
         match output {
             PipelineOutput::Generations(runs) => out.extend(text::generation_text(check, runs)),
             PipelineOutput::Tokens(tokens) => out.extend(text::token_text(check, tokens)),
-            other => out.push(wrong_output(other, "text")),
+            other => match text::answer_texts(other) {
+                Some((texts, what)) => out.extend(text::answer_text(check, &texts, what)),
+                None => out.push(wrong_output(other, "text")),
+            },
         }
     }
     if let Some(b) = &check.words {
@@ -69,7 +74,10 @@ pub fn output_conditions(
                 |what| format!("the text has {what}"),
                 b,
             ),
-            other => wrong_output(other, "generated text"),
+            other => match text::answer_texts(other) {
+                Some((texts, what)) => text::word_count(b, &texts, what),
+                None => wrong_output(other, "generated text"),
+            },
         });
     }
     if let Some(b) = &check.tokens {
@@ -97,6 +105,9 @@ pub fn output_conditions(
         });
     }
     out.extend(super::classes::conditions(check, output));
+    if !check.entities.is_empty() {
+        out.extend(super::entities::conditions(&check.entities, output));
+    }
     out
 }
 

@@ -28,8 +28,19 @@ pub struct PipelineArgs {
     /// Print JSON shaped like transformers' pipeline output.
     #[arg(long)]
     pub json: bool,
-    #[arg(long, default_value_t = 40)]
-    pub max_new_tokens: usize,
+    /// Most tokens to write (default 40; summarization/translation: the model's own setting).
+    #[arg(long)]
+    pub max_new_tokens: Option<usize>,
+    /// summarization / translation: beam search with this many beams (1 is greedy; default: the
+    /// model's own setting).
+    #[arg(long)]
+    pub num_beams: Option<usize>,
+    /// translation with T5: translate from this language (en) …
+    #[arg(long)]
+    pub src_lang: Option<String>,
+    /// … to this one (fr, de, ro): picks the model's "translate English to French: " prefix.
+    #[arg(long)]
+    pub tgt_lang: Option<String>,
     /// 0 means greedy decoding.
     #[arg(long, default_value_t = 0.0)]
     pub temperature: f64,
@@ -54,7 +65,23 @@ pub struct PipelineArgs {
     /// question-answering: the text to look for the answer in (the inputs are questions).
     #[arg(long, default_value = "")]
     pub context: String,
-    /// The texts. sentence-similarity compares the first with each of the others.
+    /// automatic-speech-recognition: the spoken language (en, fr, …) for multilingual Whisper.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// zero-shot-classification with an NLI model: score each label on its own, so several
+    /// can be true at once.
+    #[arg(long)]
+    pub multi_label: bool,
+    /// zero-shot-classification: the candidate labels, comma-separated (without it, the first
+    /// input holds them).
+    #[arg(long)]
+    pub labels: Option<String>,
+    /// zero-shot-classification with an NLI model: the sentence each label is put into, {}
+    /// standing for the label (default "This example is {}.").
+    #[arg(long)]
+    pub hypothesis_template: Option<String>,
+    /// The texts (image files for image-classification). sentence-similarity compares the first
+    /// with each of the others.
     #[arg(required = true)]
     pub inputs: Vec<String>,
 }
@@ -85,7 +112,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         }
     };
     let params = RunParams {
-        max_new_tokens: args.max_new_tokens,
+        max_new_tokens: args.max_new_tokens.unwrap_or(40),
         temperature: args.temperature,
         top_k: args.top_k,
         top_p: args.top_p,
@@ -95,6 +122,15 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         targets: args.targets.clone(),
         aggregation_strategy: args.aggregation_strategy,
         context: args.context.clone(),
+        language: args.language.clone(),
+        seq2seq: crate::pipelines::seq2seq::Seq2SeqParams {
+            max_new_tokens: args.max_new_tokens,
+            num_beams: args.num_beams,
+            src_lang: args.src_lang.clone(),
+            tgt_lang: args.tgt_lang.clone(),
+        },
+        multi_label: args.multi_label,
+        hypothesis_template: args.hypothesis_template.clone(),
     };
     let provision = Provision::from_env();
     let mut on_event = |e: ProvisionEvent| match e {
@@ -102,8 +138,12 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         ProvisionEvent::Progress { .. } => {}
     };
     let mut pipeline = pipelines::load(task, &model, &provision, &mut on_event)?;
-    let stream_text = !args.json && task == Task::TextGeneration;
-    if stream_text && !args.chat {
+    let stream_text = !args.json
+        && matches!(
+            task,
+            Task::TextGeneration | Task::AutomaticSpeechRecognition
+        );
+    if stream_text && !args.chat && task == Task::TextGeneration {
         print!("{}", args.inputs.join(" "));
     }
     let mut on_stream = |s: Stream| {
@@ -113,12 +153,25 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         }
         true
     };
-    let output = pipeline.run(&args.inputs, &params, 1, &mut on_stream)?;
+    let inputs: Vec<String> = match (&args.labels, task) {
+        (Some(labels), Task::ZeroShotClassification) => std::iter::once(labels.clone())
+            .chain(args.inputs.iter().cloned())
+            .collect(),
+        _ => args.inputs.clone(),
+    };
+    let output = pipeline.run(&inputs, &params, 1, &mut on_stream)?;
     for note in pipeline.last_notes() {
         eprintln!("{note}");
     }
     if args.json {
         let value = match (&output, args.top_k) {
+            // Images get their top_k (default 5) labels, already cut by the pipeline.
+            (PipelineOutput::Labels(per_image), _) if task == Task::ImageClassification => {
+                match per_image.as_slice() {
+                    [one] => json!(one),
+                    _ => json!(per_image),
+                }
+            }
             // With --top-k, transformers gives each text its k best labels, not just the best.
             (PipelineOutput::Labels(per_text), Some(k)) => {
                 let top: Vec<_> = per_text.iter().map(|l| &l[..k.min(l.len())]).collect();
@@ -132,7 +185,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         };
         println!("{}", serde_json::to_string(&value)?);
     } else {
-        print_human(&args.inputs, &output);
+        print_human(&inputs, &output);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -167,6 +220,9 @@ pub fn to_json(output: &PipelineOutput, chat: bool) -> serde_json::Value {
         PipelineOutput::Entities(per_text) if per_text.len() == 1 => json!(per_text[0]),
         PipelineOutput::Entities(per_text) => json!(per_text),
         PipelineOutput::Answers(a) => crate::pipelines::question_answering::to_json(a, None),
+        PipelineOutput::Transcriptions(t) if t.len() == 1 => json!(t[0]),
+        PipelineOutput::Transcriptions(t) => json!(t),
+        PipelineOutput::Seq2Seq(texts) => json!(texts),
     }
 }
 
@@ -225,6 +281,13 @@ fn print_human(inputs: &[String], output: &PipelineOutput) {
         }
         PipelineOutput::Answers(a) => {
             for line in crate::pipelines::question_answering::describe(inputs, a) {
+                println!("{line}");
+            }
+        }
+        // The text was streamed as it came.
+        PipelineOutput::Transcriptions(_) => println!(),
+        PipelineOutput::Seq2Seq(texts) => {
+            for line in crate::pipelines::seq2seq::describe(inputs, texts) {
                 println!("{line}");
             }
         }

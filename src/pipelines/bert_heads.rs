@@ -11,6 +11,7 @@ use serde_json::Value;
 use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::distilbert_body::{DistilBert, EPS as DISTILBERT_EPS};
+use super::roberta_body::{is_roberta, ModernBertBody, RobertaBody};
 use super::{model_error, PipelineError};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -18,6 +19,8 @@ use crate::models::{Provision, ProvisionEvent};
 enum Body {
     Bert(bert::BertModel),
     DistilBert(DistilBert),
+    Roberta(RobertaBody),
+    ModernBert(ModernBertBody),
 }
 
 /// A loaded encoder with its tokenizer, config and weights (for the head to take its part of).
@@ -99,9 +102,17 @@ impl Encoder {
                 let body = bert::BertModel::load(body_vb, &c)?;
                 (Body::Bert(body), c.hidden_size, c.max_position_embeddings)
             }
+            t if is_roberta(t) => {
+                let (body, hidden, positions) = RobertaBody::load(vb.clone(), &config)?;
+                (Body::Roberta(body), hidden, positions)
+            }
+            "modernbert" => {
+                let (body, hidden, positions) = ModernBertBody::load(vb.clone(), &config)?;
+                (Body::ModernBert(body), hidden, positions)
+            }
             other => {
                 return Err(model_error(format!(
-                    "this pipeline runs BERT and DistilBERT models, not \"{other}\""
+                    "this pipeline runs BERT, DistilBERT, RoBERTa and ModernBERT models, not \"{other}\""
                 )))
             }
         };
@@ -226,6 +237,8 @@ impl Encoder {
                 m.forward(&input, &types, Some(&mask))?
             }
             Body::DistilBert(m) => return Ok(m.forward(&input)?),
+            Body::Roberta(m) => m.forward(&input)?,
+            Body::ModernBert(m) => m.forward(&input)?,
         };
         Ok(out.squeeze(0)?)
     }
@@ -254,7 +267,25 @@ pub struct MlmHead {
 }
 
 impl MlmHead {
+    /// A head from its parts (the RoBERTa-family and ModernBERT heads are built in roberta_heads).
+    pub(crate) fn from_parts(
+        dense: Linear,
+        act: Activation,
+        norm: LayerNorm,
+        decoder: Linear,
+    ) -> MlmHead {
+        MlmHead {
+            dense,
+            act,
+            norm,
+            decoder,
+        }
+    }
+
     pub fn load(enc: &Encoder) -> Result<MlmHead, PipelineError> {
+        if let Some(head) = super::roberta_heads::mlm_head(enc)? {
+            return Ok(head);
+        }
         let vb = &enc.vb;
         let h = enc.hidden;
         let act = enc.activation()?;

@@ -1,6 +1,6 @@
-//! `fill-mask`: a BERT or DistilBERT masked-language model guesses the word hidden behind the
-//! mask token, as transformers' fill-mask pipeline does (`top_k`, `targets`, one list of guesses
-//! per mask, each `{score, token, token_str, sequence}`).
+//! `fill-mask`: a BERT, DistilBERT, RoBERTa or ModernBERT masked-language model guesses the word
+//! hidden behind the mask token, as transformers' fill-mask pipeline does (`top_k`, `targets`, one
+//! list of guesses per mask, each `{score, token, token_str, sequence}`).
 
 use serde::Serialize;
 
@@ -43,9 +43,15 @@ impl FillMaskPipeline {
 
     pub fn new(encoder: Encoder) -> Result<FillMaskPipeline, PipelineError> {
         let head = MlmHead::load(&encoder)?;
-        let mask = encoder
-            .special_token("mask_token")
-            .unwrap_or_else(|| "[MASK]".to_string());
+        // Without a tokenizer config (roberta-base, distilroberta-base have none), the one of
+        // BERT's [MASK] and RoBERTa's <mask> that the vocabulary has.
+        let mask = encoder.special_token("mask_token").unwrap_or_else(|| {
+            ["[MASK]", "<mask>"]
+                .into_iter()
+                .find(|m| encoder.tokenizer.token_to_id(m).is_some())
+                .unwrap_or("[MASK]")
+                .to_string()
+        });
         let mask_id = encoder
             .tokenizer
             .token_to_id(&mask)

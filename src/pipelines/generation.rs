@@ -7,13 +7,14 @@ use std::time::Instant;
 
 use candle_core::{Device, Tensor};
 use candle_transformers::generation::{LogitsProcessor, Sampling};
-use candle_transformers::models::quantized_llama::{ModelWeights, MAX_SEQ_LEN};
+use candle_transformers::models::quantized_llama::MAX_SEQ_LEN;
 use tokenizers::Tokenizer;
 
 use super::candidates;
 use super::chat_template::ChatTemplate;
 use super::gguf_load::{self, WeightFormat};
 use super::gguf_tokenizer::{self, TextStreamer};
+use super::llama_gguf::LlamaModel;
 use super::{model_error, Generation, Pipeline, PipelineError, PipelineOutput, RunParams};
 use super::{StopReason, Stream};
 use crate::course::ModelRef;
@@ -22,7 +23,7 @@ use crate::task::Task;
 
 /// A loaded generator: weights, tokenizer and chat template of one GGUF model.
 pub struct Generator {
-    model: ModelWeights,
+    model: LlamaModel,
     tokenizer: Tokenizer,
     template: ChatTemplate,
     /// Tokens that end the text in any mode (the file's EOS, `<|endoftext|>`).

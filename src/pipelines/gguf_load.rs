@@ -1,18 +1,23 @@
-//! Reading a GGUF file: its metadata, and its weights as candle's quantized llama — optionally
-//! converting tensors on the way (dequantised to f32, or Q4_1 requantised to Q8_0), through a
-//! reader that converts each tensor as the llama loader reads it, so no second copy of the
-//! model is ever held.
+//! Reading a GGUF file: its metadata, and its weights — as stored, for our own forward pass
+//! (`llama_gguf`, the default), or as candle's quantized llama, optionally converting tensors on
+//! the way (dequantised to f32, or Q4_1 requantised to Q8_0) through a reader that converts each
+//! tensor as the llama loader reads it, so no second copy of the model is ever held.
 //!
-//! Why f32 by default, for SmolLM2-135M Q4_1 (1 thread, `tests/pipelines_bench.rs`):
-//! | weights   | load   | memory | prompt tok/s | decode tok/s | greedy = transformers |
-//! |-----------|--------|--------|--------------|--------------|-----------------------|
-//! | as stored | 0.25 s | 230 MB | 15           | 13           | first 10 tokens       |
-//! | Q8_0      | 0.8 s  | 285 MB | 100          | 57           | 18 / 40, 1 / 39       |
-//! | f32       | 1.2 s  | 685 MB | 255          | 38           | 40 / 40, 39 / 39      |
+//! Why `native` by default, for SmolLM2-135M Q4_1 (2 threads, `tests/bench/run.py`, 96-token
+//! prompt, 128 new tokens; measured 2026-11-27 with the machine's load average at 10 — others'
+//! builds — so absolute figures are low; earlier, quiet: f32 decode 27–35 tok/s, q8_0 ~68, stored 13):
+//! | weights              | first token | peak RSS | prompt tok/s | decode tok/s | greedy = transformers |
+//! |----------------------|-------------|----------|--------------|--------------|-----------------------|
+//! | native (Q4_1, f32 act.) | 1.5 s    | 130 MB   | 87           | 37           | 40 / 40, 39 / 39      |
+//! | f32 (candle)         | 2.7 s       | 793 MB   | 151          | 21           | 40 / 40, 39 / 39      |
+//! | Q8_0 (candle)        | —           | 285 MB   | 100 (1 thr.) | 57 (1 thr.)  | 18 / 40, 1 / 39       |
+//! | as stored (candle)   | —           | 230 MB   | 15 (1 thr.)  | 13 (1 thr.)  | first 10 tokens       |
 //! candle's quantized kernels quantise the activations too (as llama.cpp does), so a quantized
-//! model drifts from transformers after a few tokens, and requantising adds a second rounding
-//! (SmolLM2 then loops on some prompts). f32 decodes exactly as transformers does, 3× faster than
-//! the file as stored; Q8_0 is 1.5× faster again and less faithful (`HFTUTOR_WEIGHTS=q8_0`).
+//! model drifts from transformers after a few tokens, and requantising adds a second rounding.
+//! `native` keeps the 4-bit blocks (a quarter of f32's memory traffic) but multiplies them with
+//! f32 activations, so it decodes exactly as transformers does, ~1.8× faster than f32 in 1/6 of
+//! the memory. Its prompt processing (dequantised rows × 4 activation rows) is slower than
+//! candle's f32 gemm. `HFTUTOR_WEIGHTS=f32|q8_0|stored` picks the others.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -22,11 +27,16 @@ use candle_core::quantized::{gguf_file, GgmlDType};
 use candle_core::Device;
 use candle_transformers::models::quantized_llama::ModelWeights;
 
+use super::llama_gguf::{LlamaModel, NativeLlama};
 use super::{model_error, PipelineError};
 
 /// How to hold the weights in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WeightFormat {
+    /// As stored in the file, run by our own forward pass and kernels (`llama_gguf`,
+    /// `q4_1_kernel`) with f32 activations: transformers' arithmetic at Q4_1's memory traffic.
+    /// Files our forward pass can't run (mixture of experts …) are loaded as `F32`.
+    Native,
     /// As stored in the file (candle's Q4_1 CPU kernels are slow, and quantise activations).
     AsStored,
     /// Q4_1 tensors requantised to Q8_0: fast kernels, but a second rounding on top of Q4_1's.
@@ -37,7 +47,8 @@ pub enum WeightFormat {
 }
 
 impl WeightFormat {
-    /// `HFTUTOR_WEIGHTS` = `f32` (default) | `q8_0` | `stored`.
+    /// `HFTUTOR_WEIGHTS` = `native` (default in release builds; also `q4_1`) | `f32` (default in
+    /// debug builds) | `q8_0` | `stored` (candle's own kernels on the file as stored).
     pub fn from_env() -> WeightFormat {
         match std::env::var("HFTUTOR_WEIGHTS")
             .ok()
@@ -46,14 +57,24 @@ impl WeightFormat {
         {
             Some("q8_0") | Some("q8") => WeightFormat::Q4_1ToQ8_0,
             Some("stored") | Some("as-stored") => WeightFormat::AsStored,
-            _ => WeightFormat::F32,
+            Some("native") | Some("q4_1") => WeightFormat::Native,
+            Some("f32") => WeightFormat::F32,
+            // Our kernels are built unoptimised in debug builds (tests): candle's f32 is faster there.
+            _ if cfg!(debug_assertions) => WeightFormat::F32,
+            _ => WeightFormat::Native,
         }
+    }
+
+    /// Whether greedy decoding follows transformers token for token (f32 activations, no second
+    /// rounding of the weights).
+    pub fn exact(self) -> bool {
+        matches!(self, WeightFormat::Native | WeightFormat::F32)
     }
 
     /// The dtype a tensor stored as `dtype` is converted to, if any.
     fn convert(self, dtype: GgmlDType) -> Option<GgmlDType> {
         match self {
-            WeightFormat::AsStored => None,
+            WeightFormat::AsStored | WeightFormat::Native => None,
             WeightFormat::Q4_1ToQ8_0 => (dtype == GgmlDType::Q4_1).then_some(GgmlDType::Q8_0),
             WeightFormat::F32 => {
                 // Q8_0 too: kept quantised, the tied output layer (Q8_0 in SmolLM2's file) would
@@ -88,7 +109,7 @@ pub fn load_llama(
     content: gguf_file::Content,
     format: WeightFormat,
     device: &Device,
-) -> Result<ModelWeights, PipelineError> {
+) -> Result<LlamaModel, PipelineError> {
     let arch = content
         .metadata
         .get("general.architecture")
@@ -102,6 +123,15 @@ pub fn load_llama(
         )));
     }
     let mut reader = open(path)?;
+    let format = match format {
+        WeightFormat::Native if NativeLlama::supports(&content) => {
+            return NativeLlama::from_gguf(&content, &mut reader)
+                .map(|m| LlamaModel::Native(Box::new(m)))
+                .map_err(|e| model_error(format!("{}: {e}", path.display())));
+        }
+        WeightFormat::Native => WeightFormat::F32,
+        other => other,
+    };
     let converts = content
         .tensor_infos
         .values()
@@ -112,7 +142,9 @@ pub fn load_llama(
     } else {
         ModelWeights::from_gguf(content, &mut reader, device)
     };
-    loaded.map_err(|e| model_error(format!("{}: {e}", path.display())))
+    loaded
+        .map(LlamaModel::Candle)
+        .map_err(|e| model_error(format!("{}: {e}", path.display())))
 }
 
 /// One tensor of the converted ("virtual") file: where it sits, and what it is made from.

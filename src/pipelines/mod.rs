@@ -7,6 +7,7 @@ use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
 use crate::task::Task;
 
+pub mod audio_wav;
 pub mod bert_heads;
 pub mod candidates;
 pub mod chat_template;
@@ -17,13 +18,31 @@ pub mod fill_mask;
 pub mod generation;
 pub mod gguf_load;
 pub mod gguf_tokenizer;
+pub mod image_classification;
+pub mod image_preprocess;
+pub mod image_resample;
+pub mod llama_gguf;
+pub mod log_mel;
+pub mod marian_model;
+pub mod q4_1_kernel;
 pub mod question_answering;
+pub mod resnet_hf;
+pub mod roberta_body;
+pub mod roberta_heads;
 pub mod search;
+pub mod sentencepiece;
+pub mod seq2seq;
+pub mod seq2seq_search;
 pub mod sequence_classification;
+pub mod speech_recognition;
+pub mod t5_model;
 pub mod teach;
+pub mod thumbnail;
 pub mod token_classification;
 pub mod tokenize;
+pub mod whisper_prompt;
 pub mod zero_shot;
+pub mod zero_shot_nli;
 
 /// Settings for one run. Fields that don't apply to a task are ignored by it.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +64,16 @@ pub struct RunParams {
     pub aggregation_strategy: token_classification::Aggregation,
     /// question-answering: the text the answers are looked for in (the inputs are questions).
     pub context: String,
+    /// automatic-speech-recognition: the spoken language (`en`), for multilingual Whisper models.
+    pub language: Option<String>,
+    /// summarization / translation: beams, length and language pair (`None`: the model's own).
+    pub seq2seq: seq2seq::Seq2SeqParams,
+    /// zero-shot-classification with an NLI model: score each label on its own (transformers'
+    /// `multi_label`) instead of sharing 1 between them.
+    pub multi_label: bool,
+    /// zero-shot-classification with an NLI model: the hypothesis, `{}` standing for the label
+    /// (`None`: transformers' "This example is {}.").
+    pub hypothesis_template: Option<String>,
 }
 
 impl Default for RunParams {
@@ -60,6 +89,10 @@ impl Default for RunParams {
             targets: Vec::new(),
             aggregation_strategy: token_classification::Aggregation::None,
             context: String::new(),
+            language: None,
+            seq2seq: seq2seq::Seq2SeqParams::default(),
+            multi_label: false,
+            hypothesis_template: None,
         }
     }
 }
@@ -126,6 +159,10 @@ pub enum PipelineOutput {
     Entities(Vec<Vec<token_classification::Entity>>),
     /// question-answering: per question, the best answers in the context, best first.
     Answers(Vec<Vec<question_answering::Answer>>),
+    /// automatic-speech-recognition: what was said in each wav file (`{"text"}`).
+    Transcriptions(Vec<speech_recognition::Transcription>),
+    /// summarization / translation: one text per input (`{"summary_text"}` / `{"translation_text"}`).
+    Seq2Seq(Vec<seq2seq::Seq2SeqText>),
 }
 
 /// A token the model considered next, with its probability.
@@ -154,6 +191,17 @@ pub enum Stream {
     /// sentence-similarity with three or more texts: the cosine of every pair (row i, column j),
     /// for a heatmap. The output itself stays first-vs-others.
     SimilarityMatrix(Vec<Vec<f32>>),
+    /// image-classification: a small copy of the picture (RGB rows, top to bottom), for the
+    /// shell to show beside the labels. Sent once per picture, before the result.
+    Thumbnail(Thumbnail),
+}
+
+/// A small RGB picture: `rgb` holds `width` × `height` pixels, 3 bytes each, row by row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thumbnail {
+    pub width: usize,
+    pub height: usize,
+    pub rgb: Vec<u8>,
 }
 
 /// An error a pipeline reports: shown to the student as is.
@@ -228,6 +276,11 @@ pub fn load(
         Task::TextClassification => {
             Box::new(classify::ClassifyPipeline::load(model, provision, events)?)
         }
+        Task::ZeroShotClassification if zero_shot_nli::is_checkpoint(model, provision, events) => {
+            Box::new(zero_shot_nli::NliZeroShotPipeline::load(
+                model, provision, events,
+            )?)
+        }
         Task::ZeroShotClassification => Box::new(zero_shot::ZeroShotPipeline::new(
             embeddings::Embedder::load(model, provision, events)?,
         )),
@@ -244,14 +297,15 @@ pub fn load(
         Task::QuestionAnswering => Box::new(question_answering::QuestionAnsweringPipeline::load(
             model, provision, events,
         )?),
-        Task::Summarization
-        | Task::Translation
-        | Task::AutomaticSpeechRecognition
-        | Task::ImageClassification => {
-            return Err(PipelineError::BadInput(format!(
-                "hftutor can't run {task} yet: it is being built."
-            )))
-        }
+        Task::ImageClassification => Box::new(
+            image_classification::ImageClassificationPipeline::load(model, provision, events)?,
+        ),
+        Task::AutomaticSpeechRecognition => Box::new(
+            speech_recognition::SpeechRecognitionPipeline::load(model, provision, events)?,
+        ),
+        Task::Summarization | Task::Translation => Box::new(seq2seq::Seq2SeqPipeline::load(
+            task, model, provision, events,
+        )?),
     })
 }
 

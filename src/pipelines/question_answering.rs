@@ -113,11 +113,24 @@ impl QuestionAnsweringPipeline {
     fn features(&self, question: &str, context: &str) -> Result<Vec<Encoding>, PipelineError> {
         let max_len = self.encoder.max_len.min(384);
         let mut tok = self.encoder.tokenizer.clone();
+        // The question and the special tokens take their room first; the windows of context
+        // overlap by `stride` tokens, which must leave each window at least one new token.
+        let fixed = tok
+            .encode((question, ""), true)
+            .map_err(|e| model_error(format!("tokenizer: {e}")))?
+            .len();
+        let room = max_len.saturating_sub(fixed);
+        if room < 2 {
+            return Err(PipelineError::BadInput(format!(
+                "the question is too long for this model: it reads at most {max_len} tokens \
+                 of question and context together, so keep the question short"
+            )));
+        }
         tok.with_truncation(Some(TruncationParams {
             direction: TruncationDirection::Right,
             max_length: max_len,
             strategy: TruncationStrategy::OnlySecond,
-            stride: (max_len / 2).min(128),
+            stride: (max_len / 2).min(128).min(room - 1),
         }))
         .map_err(|e| model_error(format!("tokenizer truncation: {e}")))?;
         let mut enc = tok.encode((question, context), true).map_err(|_| {

@@ -20,7 +20,9 @@ pub fn handles(config: &Value) -> bool {
     matches!(
         config["architectures"][0].as_str(),
         Some("BertForSequenceClassification" | "DistilBertForSequenceClassification")
-    )
+    ) || config["architectures"][0]
+        .as_str()
+        .is_some_and(|a| super::roberta_heads::SEQUENCE_CLASSIFICATION.contains(&a))
 }
 
 /// Whether `model` is such a checkpoint (false when its config can't be had).
@@ -42,6 +44,8 @@ enum Head {
     Pooler { pooler: Linear, classifier: Linear },
     /// DistilBERT: relu(pre_classifier(hidden of the first token)), then the classifier.
     PreClassifier { pre: Linear, classifier: Linear },
+    /// RoBERTa family and ModernBERT (roberta_heads.rs).
+    Other(super::roberta_heads::ClassifierHead),
 }
 
 pub struct SequenceClassificationPipeline {
@@ -63,7 +67,7 @@ impl SequenceClassificationPipeline {
     pub fn new(encoder: Encoder) -> Result<SequenceClassificationPipeline, PipelineError> {
         if !handles(&encoder.config) {
             return Err(model_error(
-                "config.json names no BERT or DistilBERT sequence-classification head",
+                "config.json names no BERT, DistilBERT, RoBERTa or ModernBERT sequence-classification head",
             ));
         }
         let n = encoder.config["id2label"]
@@ -71,7 +75,9 @@ impl SequenceClassificationPipeline {
             .map_or(2, |m| m.len())
             .max(1);
         let (vb, h) = (&encoder.vb, encoder.hidden);
-        let head = if encoder.is_distilbert() {
+        let head = if let Some(head) = super::roberta_heads::ClassifierHead::load(&encoder, n)? {
+            Head::Other(head)
+        } else if encoder.is_distilbert() {
             Head::PreClassifier {
                 pre: linear(h, h, vb.pp("pre_classifier"))?,
                 classifier: linear(h, n, vb.pp("classifier"))?,
@@ -95,15 +101,7 @@ impl SequenceClassificationPipeline {
     pub fn classify(&self, text: &str) -> Result<Vec<LabelScore>, PipelineError> {
         let enc = self.encoder.encode(text)?;
         let hidden = self.encoder.hidden_states(enc.get_ids())?;
-        let first = hidden.get(0)?.unsqueeze(0)?;
-        let logits = match &self.head {
-            Head::Pooler { pooler, classifier } => {
-                classifier.forward(&pooler.forward(&first)?.tanh()?)?
-            }
-            Head::PreClassifier { pre, classifier } => {
-                classifier.forward(&pre.forward(&first)?.relu()?)?
-            }
-        };
+        let logits = self.logits(&hidden)?;
         let probs: Vec<f32> = scores(&logits.squeeze(0)?)?;
         let mut out: Vec<LabelScore> = self
             .labels
@@ -116,6 +114,30 @@ impl SequenceClassificationPipeline {
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(out)
+    }
+
+    /// The encoder, for callers that tokenize themselves (text pairs for zero-shot NLI).
+    pub fn encoder(&self) -> &Encoder {
+        &self.encoder
+    }
+
+    /// The label names, by class id.
+    pub fn label_names(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The head's logits (1, labels) from one sequence's last hidden states (tokens, hidden).
+    pub fn logits(&self, hidden: &Tensor) -> Result<Tensor, PipelineError> {
+        let first = hidden.get(0)?.unsqueeze(0)?;
+        Ok(match &self.head {
+            Head::Pooler { pooler, classifier } => {
+                classifier.forward(&pooler.forward(&first)?.tanh()?)?
+            }
+            Head::PreClassifier { pre, classifier } => {
+                classifier.forward(&pre.forward(&first)?.relu()?)?
+            }
+            Head::Other(head) => head.logits(hidden)?,
+        })
     }
 }
 

@@ -46,6 +46,19 @@ impl FromStr for Aggregation {
     }
 }
 
+impl Aggregation {
+    /// The name transformers gives the strategy.
+    pub fn name(self) -> &'static str {
+        match self {
+            Aggregation::None => "none",
+            Aggregation::Simple => "simple",
+            Aggregation::First => "first",
+            Aggregation::Average => "average",
+            Aggregation::Max => "max",
+        }
+    }
+}
+
 fn unknown_strategy(name: &str) -> String {
     format!("unknown aggregation strategy \"{name}\": use none, simple, first, average or max")
 }
@@ -179,6 +192,7 @@ impl TokenClassificationPipeline {
         let hidden = self.encoder.hidden_states(enc.get_ids())?;
         let logits = self.classifier.forward(&hidden)?;
         let probs: Vec<Vec<f32>> = candle_nn::ops::softmax(&logits, D::Minus1)?.to_vec2()?;
+        let word_aware = word_aware(&self.encoder.tokenizer);
         let mut out = Vec::new();
         for (i, scores) in probs.into_iter().enumerate() {
             if enc.get_special_tokens_mask().get(i) != Some(&0) {
@@ -188,7 +202,15 @@ impl TokenClassificationPipeline {
             let (bs, be) = enc.get_offsets()[i];
             let word_ref = text.get(bs..be).unwrap_or_default();
             let mut word = enc.get_tokens()[i].clone();
-            let mut is_subword = word.chars().count() != word_ref.chars().count();
+            let mut is_subword = match word_aware {
+                true => word.chars().count() != word_ref.chars().count(),
+                // transformers' fallback (byte-level BPE, …): no space before or at the start.
+                false => {
+                    bs > 0
+                        && !text.get(..bs).is_some_and(|t| t.ends_with(' '))
+                        && !text.get(bs..).is_some_and(|t| t.starts_with(' '))
+                }
+            };
             if Some(id) == self.unk_id {
                 word = word_ref.to_string();
                 is_subword = false;
@@ -328,4 +350,17 @@ pub fn describe(inputs: &[String], per_text: &[Vec<Entity>]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether the tokenizer marks word pieces (WordPiece's `##`, a BPE continuing prefix), so that
+/// transformers tells sub-words by their length (else by the spaces around them).
+fn word_aware(tokenizer: &tokenizers::Tokenizer) -> bool {
+    match tokenizer.get_model() {
+        tokenizers::ModelWrapper::WordPiece(_) => true,
+        tokenizers::ModelWrapper::BPE(b) => b
+            .continuing_subword_prefix
+            .as_ref()
+            .is_some_and(|p| !p.is_empty()),
+        _ => false,
+    }
 }

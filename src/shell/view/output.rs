@@ -123,6 +123,15 @@ pub(super) fn lines(
                 .iter()
                 .flat_map(|l| wrap_plain(l, theme::bold(), width)),
         ),
+        PipelineOutput::Transcriptions(t) => out.extend(
+            t.iter()
+                .flat_map(|t| wrap_plain(t.text.trim(), theme::bold(), width)),
+        ),
+        PipelineOutput::Seq2Seq(texts) => out.extend(
+            texts
+                .iter()
+                .flat_map(|t| wrap_plain(t.text.trim(), theme::bold(), width)),
+        ),
     }
     out
 }

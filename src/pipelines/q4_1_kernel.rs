@@ -1,0 +1,331 @@
+//! Weight matrices kept as GGUF stores them (Q4_1 or Q8_0 blocks of 32, or plain f32) and their
+//! products with **f32 activations**: per block, dot = d·Σ qᵢ·xᵢ + m·Σ xᵢ. That is the arithmetic
+//! of "dequantise, then f32 matmul" up to summation order — unlike candle's quantized kernels,
+//! which round the activations to 8 bits too — while reading 4–8× fewer bytes than f32 weights.
+//! AVX2+FMA+F16C when the CPU has them (detected at run time); otherwise a scalar path with the same lane
+//! structure. Rows are shared out over rayon's pool.
+
+use rayon::prelude::*;
+
+/// Weights per block, in both formats.
+pub const BLOCK: usize = 32;
+
+/// How a matrix's rows are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// f16 scale d, f16 minimum m, 16 bytes of nibbles: wᵢ = qᵢ·d + m (low nibbles are 0..16).
+    Q4_1,
+    /// f16 scale d, 32 signed bytes: wᵢ = qᵢ·d.
+    Q8_0,
+}
+
+impl BlockKind {
+    /// Bytes per block of 32 weights.
+    pub fn bytes(self) -> usize {
+        match self {
+            BlockKind::Q4_1 => 20,
+            BlockKind::Q8_0 => 34,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Store {
+    Blocks(BlockKind, Vec<u8>),
+    Dense(Vec<f32>),
+}
+
+/// A row-major `rows × cols` weight matrix.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    rows: usize,
+    cols: usize,
+    store: Store,
+}
+
+impl Matrix {
+    /// A matrix from its stored blocks (`cols` must be a multiple of 32).
+    pub fn from_blocks(
+        kind: BlockKind,
+        rows: usize,
+        cols: usize,
+        data: Vec<u8>,
+    ) -> Result<Matrix, String> {
+        if cols % BLOCK != 0 || data.len() != rows * cols / BLOCK * kind.bytes() {
+            return Err(format!(
+                "{kind:?} matrix {rows}×{cols} can't be made of {} bytes",
+                data.len()
+            ));
+        }
+        Ok(Matrix {
+            rows,
+            cols,
+            store: Store::Blocks(kind, data),
+        })
+    }
+
+    /// A plain f32 matrix.
+    pub fn dense(rows: usize, cols: usize, data: Vec<f32>) -> Result<Matrix, String> {
+        if data.len() != rows * cols {
+            return Err(format!(
+                "f32 matrix {rows}×{cols} can't hold {}",
+                data.len()
+            ));
+        }
+        Ok(Matrix {
+            rows,
+            cols,
+            store: Store::Dense(data),
+        })
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// The matrices stacked row-wise (as one matrix, so one product computes them all). Stored
+    /// blocks stay blocks when all parts share a format; otherwise everything becomes f32.
+    pub fn concat_rows(parts: &[Matrix]) -> Result<Matrix, String> {
+        let first = parts.first().ok_or("nothing to stack")?;
+        let cols = first.cols;
+        if parts.iter().any(|p| p.cols != cols) {
+            return Err("stacked matrices need the same number of columns".into());
+        }
+        let rows = parts.iter().map(|p| p.rows).sum();
+        let kinds: Vec<Option<BlockKind>> = parts.iter().map(Matrix::kind).collect();
+        match kinds[0] {
+            Some(kind) if kinds.iter().all(|k| *k == Some(kind)) => {
+                let mut data = Vec::new();
+                for p in parts {
+                    if let Store::Blocks(_, d) = &p.store {
+                        data.extend_from_slice(d);
+                    }
+                }
+                Matrix::from_blocks(kind, rows, cols, data)
+            }
+            _ => {
+                let mut data = vec![0f32; rows * cols];
+                for (r, out) in data.chunks_mut(cols).enumerate() {
+                    let (mut part, mut rr) = (0, r);
+                    while rr >= parts[part].rows {
+                        rr -= parts[part].rows;
+                        part += 1;
+                    }
+                    parts[part].row_f32(rr, out);
+                }
+                Matrix::dense(rows, cols, data)
+            }
+        }
+    }
+
+    /// The stored format, or None for f32.
+    pub fn kind(&self) -> Option<BlockKind> {
+        match self.store {
+            Store::Blocks(k, _) => Some(k),
+            Store::Dense(_) => None,
+        }
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        match &self.store {
+            Store::Blocks(_, d) => d.len(),
+            Store::Dense(d) => d.len() * 4,
+        }
+    }
+
+    /// Row `r` as f32 (exactly as candle's dequantise computes it).
+    pub fn row_f32(&self, r: usize, out: &mut [f32]) {
+        let out = &mut out[..self.cols];
+        match &self.store {
+            Store::Dense(d) => out.copy_from_slice(&d[r * self.cols..(r + 1) * self.cols]),
+            Store::Blocks(kind, data) => {
+                let bytes = self.cols / BLOCK * kind.bytes();
+                let row = &data[r * bytes..(r + 1) * bytes];
+                for (blk, o) in row
+                    .chunks_exact(kind.bytes())
+                    .zip(out.chunks_exact_mut(BLOCK))
+                {
+                    let d = f16_to_f32(u16::from_le_bytes([blk[0], blk[1]]));
+                    match kind {
+                        BlockKind::Q4_1 => {
+                            let m = f16_to_f32(u16::from_le_bytes([blk[2], blk[3]]));
+                            for (j, &q) in blk[4..20].iter().enumerate() {
+                                o[j] = (q & 0x0f) as f32 * d + m;
+                                o[j + 16] = (q >> 4) as f32 * d + m;
+                            }
+                        }
+                        BlockKind::Q8_0 => {
+                            for (o, &q) in o.iter_mut().zip(&blk[2..34]) {
+                                *o = (q as i8) as f32 * d;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = W·x for one activation row (`x.len() == cols`, `y.len() == rows`).
+    pub fn matvec(&self, x: &[f32], y: &mut [f32]) {
+        assert!(
+            x.len() == self.cols && y.len() == self.rows,
+            "matvec shapes"
+        );
+        let xsum = block_sums(x);
+        let simd = simd();
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = self.rows.div_ceil(threads * 4).max(32);
+        let one = |(c, ys): (usize, &mut [f32])| {
+            for (i, y) in ys.iter_mut().enumerate() {
+                *y = self.dot_row(c * chunk + i, x, &xsum, simd);
+            }
+        };
+        if self.rows <= chunk || threads == 1 {
+            y.chunks_mut(chunk).enumerate().for_each(one);
+        } else {
+            y.par_chunks_mut(chunk).enumerate().for_each(one);
+        }
+    }
+
+    /// Y = X·Wᵀ for `n` activation rows (`xs` is n × cols, `ys` is n × rows): each weight row is
+    /// dequantised once and dotted with every activation row (prompt processing).
+    pub fn matmul(&self, xs: &[f32], n: usize, ys: &mut [f32]) {
+        assert!(
+            xs.len() == n * self.cols && ys.len() == n * self.rows,
+            "matmul shapes"
+        );
+        if n == 1 {
+            return self.matvec(xs, ys);
+        }
+        let (rows, cols) = (self.rows, self.cols);
+        let simd = simd();
+        let chunk = rows
+            .div_ceil(rayon::current_num_threads().max(1) * 4)
+            .max(8);
+        let mut yt = vec![0f32; rows * n];
+        yt.par_chunks_mut(chunk * n)
+            .enumerate()
+            .for_each(|(c, out)| {
+                let mut w = vec![0f32; cols];
+                for (i, o) in out.chunks_mut(n).enumerate() {
+                    self.row_f32(c * chunk + i, &mut w);
+                    let x = |j: usize| &xs[j * cols..(j + 1) * cols];
+                    let mut j = 0;
+                    #[cfg(target_arch = "x86_64")]
+                    if simd && cols % 8 == 0 {
+                        while j + 4 <= n {
+                            // SAFETY: the features were detected; every row is `cols` long.
+                            let d =
+                                unsafe { avx2::dot4_f32(&w, [x(j), x(j + 1), x(j + 2), x(j + 3)]) };
+                            o[j..j + 4].copy_from_slice(&d);
+                            j += 4;
+                        }
+                    }
+                    for (j, o) in o.iter_mut().enumerate().skip(j) {
+                        *o = dot_f32(&w, x(j), simd);
+                    }
+                }
+            });
+        for (r, col) in yt.chunks(n).enumerate() {
+            for (j, &v) in col.iter().enumerate() {
+                ys[j * rows + r] = v;
+            }
+        }
+    }
+
+    fn dot_row(&self, r: usize, x: &[f32], xsum: &[f32], simd: bool) -> f32 {
+        match &self.store {
+            Store::Dense(d) => dot_f32(&d[r * self.cols..(r + 1) * self.cols], x, simd),
+            Store::Blocks(kind, data) => {
+                let bytes = self.cols / BLOCK * kind.bytes();
+                let row = &data[r * bytes..(r + 1) * bytes];
+                #[cfg(target_arch = "x86_64")]
+                if simd {
+                    // SAFETY: `simd` is true only when AVX2, FMA and F16C were detected; `row` holds
+                    // cols/32 whole blocks and `x` cols values (checked by the callers).
+                    return unsafe {
+                        match kind {
+                            BlockKind::Q4_1 => avx2::dot_q4_1(row, x, xsum),
+                            BlockKind::Q8_0 => avx2::dot_q8_0(row, x),
+                        }
+                    };
+                }
+                match kind {
+                    BlockKind::Q4_1 => scalar::dot_q4_1::<false>(row, x, xsum),
+                    BlockKind::Q8_0 => scalar::dot_q8_0::<false>(row, x),
+                }
+            }
+        }
+    }
+}
+
+/// Whether the AVX2+FMA+F16C kernels can run here.
+pub fn simd() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("fma")
+            && is_x86_feature_detected!("f16c")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Σ x over each block of 32 (the m·Σx term of Q4_1), in order.
+fn block_sums(x: &[f32]) -> Vec<f32> {
+    x.chunks(BLOCK).map(|c| c.iter().sum()).collect()
+}
+
+/// w · x for two f32 slices of the same length (attention scores).
+pub fn dot(w: &[f32], x: &[f32]) -> f32 {
+    dot_f32(w, &x[..w.len()], simd())
+}
+
+fn dot_f32(w: &[f32], x: &[f32], simd: bool) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if simd {
+        // SAFETY: AVX2, FMA and F16C were detected; both slices have the same length.
+        return unsafe { avx2::dot_f32(w, x) };
+    }
+    let _ = simd;
+    scalar::dot_f32::<false>(w, x)
+}
+
+/// Exact IEEE half → single conversion (subnormals, infinities and NaNs included).
+pub fn f16_to_f32(h: u16) -> f32 {
+    let sign = ((h >> 15) as u32) << 31;
+    let exp = ((h >> 10) & 0x1f) as u32;
+    let mant = (h & 0x3ff) as u32;
+    let bits = match exp {
+        0 if mant == 0 => sign,
+        0 => {
+            let v = mant as f32 * (1.0 / 16_777_216.0);
+            return if sign != 0 { -v } else { v };
+        }
+        0x1f => sign | 0x7f80_0000 | (mant << 13),
+        _ => sign | ((exp + 112) << 23) | (mant << 13),
+    };
+    f32::from_bits(bits)
+}
+
+/// The 8 lanes summed in a fixed order (the same in both paths).
+fn hsum8(l: [f32; 8]) -> f32 {
+    ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
+}
+
+#[path = "q4_1_kernel_impl.rs"]
+mod kernels;
+#[cfg(target_arch = "x86_64")]
+use kernels::avx2;
+use kernels::scalar;
+
+#[cfg(test)]
+#[path = "q4_1_kernel_tests.rs"]
+mod tests;
