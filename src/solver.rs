@@ -38,13 +38,31 @@ impl ExerciseOutcome {
     }
 }
 
+/// An exercise the solver could not run because its model can't be had here.
+#[derive(Debug, Clone)]
+pub struct NotRun {
+    pub lesson: String,
+    pub exercise: String,
+    pub model: String,
+    /// What the provisioning said (with what to run to get the model).
+    pub why: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SolveReport {
     pub outcomes: Vec<ExerciseOutcome>,
+    /// Exercises whose model is missing: never counted as solved.
+    pub not_run: Vec<NotRun>,
 }
 
 impl SolveReport {
+    /// Every exercise ran, and each was solvable and not passable by a counterexample.
     pub fn all_good(&self) -> bool {
+        self.not_run.is_empty() && self.ran_good()
+    }
+
+    /// Every exercise that ran was good (some may not have run).
+    pub fn ran_good(&self) -> bool {
         self.outcomes.iter().all(ExerciseOutcome::good)
     }
 
@@ -92,17 +110,34 @@ impl SolveReport {
                 out += &format!("{}/{}: {why}\n", o.lesson, o.exercise);
             }
         }
+        for n in &self.not_run {
+            out += &format!(
+                "{}/{}: NOT RUN: model {} missing: {}\n",
+                n.lesson, n.exercise, n.model, n.why
+            );
+        }
         let total: f64 = self.outcomes.iter().map(|o| o.time.as_secs_f64()).sum();
         let good = self.outcomes.iter().filter(|o| o.good()).count();
         out += &format!(
             "{good}/{} exercises solvable and not passable by a counterexample; {total:.1}s\n",
-            self.outcomes.len()
+            self.outcomes.len() + self.not_run.len()
         );
+        if !self.not_run.is_empty() {
+            let mut models: Vec<&str> = self.not_run.iter().map(|n| n.model.as_str()).collect();
+            models.dedup();
+            out += &format!(
+                "NOT RUN: {} exercise{} (model missing: {}); they are not counted as solved\n",
+                self.not_run.len(),
+                if self.not_run.len() == 1 { "" } else { "s" },
+                models.join(", ")
+            );
+        }
         out
     }
 }
 
-/// Runs the solver over the course (or one lesson). Model loading errors end it with an error.
+/// Runs the solver over the course (or one lesson). An exercise whose model can't be had is
+/// listed as not run; other model loading errors end it with an error.
 pub fn solve(
     course: &Course,
     lesson: Option<&str>,
@@ -116,6 +151,8 @@ pub fn solve(
         );
     }
     let mut loaded: HashMap<(Task, ModelRef), Box<dyn Pipeline>> = HashMap::new();
+    // Models that can't be had, with why: tried once.
+    let mut missing: HashMap<ModelRef, String> = HashMap::new();
     let mut report = SolveReport::default();
     for l in course
         .lessons
@@ -126,6 +163,10 @@ pub fn solve(
             let started = Instant::now();
             let model = model_for(course, ex)?;
             let key = (ex.task, model.clone());
+            if let Some(why) = missing.get(&model) {
+                report.not_run.push(not_run(l, ex, &model, why));
+                continue;
+            }
             if !loaded.contains_key(&key) {
                 log(format!("loading {model} for {}", ex.task));
                 let mut on_event = |e: ProvisionEvent| {
@@ -133,8 +174,21 @@ pub fn solve(
                         log(n)
                     }
                 };
-                let p = pipelines::load(ex.task, &model, provision, &mut on_event)?;
-                loaded.insert(key.clone(), p);
+                match pipelines::load(ex.task, &model, provision, &mut on_event) {
+                    Ok(p) => {
+                        loaded.insert(key.clone(), p);
+                    }
+                    Err(pipelines::PipelineError::Provision(
+                        e @ crate::models::ProvisionError::Unavailable { .. },
+                    )) => {
+                        let why = e.to_string();
+                        log(format!("{}/{}: NOT RUN: {why}", l.id, ex.id));
+                        report.not_run.push(not_run(l, ex, &model, &why));
+                        missing.insert(model, why);
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             let pipeline = loaded
                 .get_mut(&key)
@@ -142,12 +196,12 @@ pub fn solve(
             let solutions = ex
                 .solutions
                 .iter()
-                .map(|v| attempt(pipeline.as_mut(), ex, v, true))
+                .map(|v| attempt(pipeline.as_mut(), course, ex, v, true))
                 .collect();
             let counterexamples = ex
                 .counterexamples
                 .iter()
-                .map(|v| attempt(pipeline.as_mut(), ex, v, false))
+                .map(|v| attempt(pipeline.as_mut(), course, ex, v, false))
                 .collect();
             let outcome = ExerciseOutcome {
                 lesson: l.id.clone(),
@@ -168,6 +222,15 @@ pub fn solve(
     Ok(report)
 }
 
+fn not_run(lesson: &crate::course::Lesson, ex: &Exercise, model: &ModelRef, why: &str) -> NotRun {
+    NotRun {
+        lesson: lesson.id.clone(),
+        exercise: ex.id.clone(),
+        model: model.to_string(),
+        why: why.to_string(),
+    }
+}
+
 /// The model an exercise runs on: its own, else the course's default for the task.
 pub fn model_for(course: &Course, ex: &Exercise) -> anyhow::Result<ModelRef> {
     ex.model
@@ -185,12 +248,16 @@ pub fn model_for(course: &Course, ex: &Exercise) -> anyhow::Result<ModelRef> {
 /// Runs one input set; None when the verdict is what `should_pass` expects.
 fn attempt(
     pipeline: &mut dyn Pipeline,
+    course: &Course,
     ex: &Exercise,
     values: &[String],
     should_pass: bool,
 ) -> Option<String> {
     let shown = values.join(" | ");
-    let prepared = match checks::prepare(ex, values) {
+    let prepared = match checks::prepare(ex, values).and_then(|mut p| {
+        p.texts = crate::course::media::resolve_inputs(course, ex.task, &p.texts)?;
+        Ok(p)
+    }) {
         Ok(mut p) => {
             if p.params.temperature > 0.0 && p.params.seed.is_none() {
                 p.params.seed = Some(SOLVER_SEED);

@@ -95,7 +95,9 @@ impl Task {
             Task::QuestionAnswering => &["question-answering", "qa"],
             Task::Summarization => &["summarization", "summarize"],
             Task::Translation => &["translation", "translate"],
-            Task::AutomaticSpeechRecognition => &["automatic-speech-recognition", "asr", "speech-recognition"],
+            Task::AutomaticSpeechRecognition => {
+                &["automatic-speech-recognition", "asr", "speech-recognition"]
+            }
             Task::ImageClassification => &["image-classification", "image"],
         }
     }

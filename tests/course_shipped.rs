@@ -50,8 +50,24 @@ fn the_course_has_its_lessons_and_models() {
             "bias-and-limits",
             "inside-a-model-repo",
             "build-your-space",
+            "classic-sentiment",
+            "fill-in-the-blank",
+            "who-and-where",
+            "ask-a-paragraph",
+            "shorter-and-french",
+            "listen",
+            "look",
         ]
     );
+    // Bonus lessons (beyond the two core models) say what they download.
+    for l in &course.lessons[12..] {
+        assert!(
+            l.download.as_deref().is_some_and(|d| d.contains("MB")),
+            "{} has no `download:` size",
+            l.id
+        );
+    }
+    assert!(course.lessons[..12].iter().all(|l| l.download.is_none()));
     assert_eq!(
         course.models[&Task::SentenceSimilarity].id,
         "sentence-transformers/all-MiniLM-L6-v2"

@@ -58,6 +58,20 @@ fn top_labels(output: &PipelineOutput) -> Option<Vec<(String, f64)>> {
                 .map(|l| (l.label.clone(), f64::from(l.score)))
                 .collect(),
         ),
+        PipelineOutput::FillMask(per_text) => Some(
+            per_text
+                .iter()
+                .filter_map(|masks| masks.first()?.first())
+                .map(|f| (f.token_str.trim().to_string(), f64::from(f.score)))
+                .collect(),
+        ),
+        PipelineOutput::Answers(per_question) => Some(
+            per_question
+                .iter()
+                .filter_map(|a| a.first())
+                .map(|a| (a.answer.clone(), f64::from(a.score)))
+                .collect(),
+        ),
         PipelineOutput::ZeroShot(results) => Some(
             results
                 .iter()

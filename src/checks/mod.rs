@@ -4,6 +4,7 @@
 //! CONTRACT (owned by the course helper): the functions below are what the rest of the crate uses.
 
 mod classes;
+pub mod entities;
 mod gap;
 mod inputs;
 mod output;
@@ -18,8 +19,8 @@ use crate::pipelines::{PipelineOutput, RunParams};
 pub use inputs::input_conditions;
 pub use output::{cosine, most_split_word};
 pub use prepare::{
-    max_new_tokens, param_text, seed, set_param, temperature, top_k, top_p, MAX_NEW_TOKENS,
-    MAX_RUNS, MAX_TEMPERATURE,
+    max_new_tokens, param_text, seed, set_param, targets, temperature, top_k, top_p,
+    MAX_NEW_TOKENS, MAX_RUNS, MAX_TEMPERATURE,
 };
 pub use words::{shared as shared_words, words};
 

@@ -75,9 +75,13 @@ pub fn set_param(param: Param, value: &str, params: &mut RunParams) -> Result<()
         Param::TopK => params.top_k = Some(top_k(whole("top_k", "50")?)?),
         Param::Seed => params.seed = Some(seed(whole("seed", "42")?)?),
         Param::MaxNewTokens => {
-            params.max_new_tokens = max_new_tokens(whole("max_new_tokens", "40")?)?
+            params.max_new_tokens = max_new_tokens(whole("max_new_tokens", "40")?)?;
+            params.seq2seq.max_new_tokens = Some(params.max_new_tokens);
         }
         Param::System => params.system = Some(v.to_string()),
+        Param::Context => params.context = v.to_string(),
+        Param::Targets => params.targets = targets(v),
+        Param::AggregationStrategy => params.aggregation_strategy = v.parse()?,
         // A prediction sets nothing; `prepare` keeps it aside for the judge.
         Param::Prediction => {
             if v.trim().is_empty() {
@@ -86,6 +90,15 @@ pub fn set_param(param: Param, value: &str, params: &mut RunParams) -> Result<()
         }
     }
     Ok(())
+}
+
+/// fill-mask targets from a comma-separated list: trimmed, empty entries dropped.
+pub fn targets(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The value a param has in `params`, as an input field would show it.
@@ -97,6 +110,9 @@ pub fn param_text(param: Param, params: &RunParams) -> String {
         Param::Seed => params.seed.map(|s| s.to_string()).unwrap_or_default(),
         Param::MaxNewTokens => params.max_new_tokens.to_string(),
         Param::System => params.system.clone().unwrap_or_default(),
+        Param::Context => params.context.clone(),
+        Param::Targets => params.targets.join(", "),
+        Param::AggregationStrategy => params.aggregation_strategy.name().to_string(),
         Param::Prediction => String::new(),
     }
 }

@@ -1,11 +1,11 @@
 //! The text checks `contains`, `not_contains` and `regex`, over generated text (one text per run,
 //! whole words) or over tokenize output (pieces, matched anywhere).
 
-use crate::course::Check;
-use crate::pipelines::{Generation, TokenInfo};
+use crate::course::{Bounds, Check};
+use crate::pipelines::{Generation, PipelineOutput, TokenInfo};
 
-use super::wording::{quoted, MANY};
-use super::words::mentions;
+use super::wording::{count_bounds, plural, quoted, MANY};
+use super::words::{mentions, words};
 use super::Condition;
 
 fn fail(detail: String) -> Condition {
@@ -36,6 +36,83 @@ pub(super) fn token_text(check: &Check, per_input: &[Vec<TokenInfo>]) -> Vec<Con
         .join(" ");
     // Token pieces are not words: "ðŁ" or "##able" match part of a piece.
     text_conditions(check, &[joined.as_str()], "the tokens", false)
+}
+
+/// The text a teacher means when checking a result that is not generated text, with its name:
+/// the model's first guess (fill-mask), the entities found (words, `|`-separated), the best
+/// answer, the transcript, the summary or translation. One text per input.
+pub(super) fn answer_texts(output: &PipelineOutput) -> Option<(Vec<String>, &'static str)> {
+    Some(match output {
+        PipelineOutput::FillMask(per_text) => (
+            per_text
+                .iter()
+                .map(|masks| {
+                    let firsts: Vec<&str> = masks
+                        .iter()
+                        .filter_map(|m| m.first())
+                        .map(|f| f.token_str.trim())
+                        .collect();
+                    firsts.join(" ")
+                })
+                .collect(),
+            "the model's guess",
+        ),
+        PipelineOutput::Entities(per_text) => (
+            per_text
+                .iter()
+                .map(|ents| {
+                    let words: Vec<&str> = ents.iter().map(|e| e.word.as_str()).collect();
+                    words.join(" | ")
+                })
+                .collect(),
+            "the entities",
+        ),
+        PipelineOutput::Answers(per_question) => (
+            per_question
+                .iter()
+                .map(|a| a.first().map(|a| a.answer.clone()).unwrap_or_default())
+                .collect(),
+            "the answer",
+        ),
+        PipelineOutput::Transcriptions(list) => (
+            list.iter().map(|t| t.text.clone()).collect(),
+            "the transcript",
+        ),
+        PipelineOutput::Seq2Seq(list) => {
+            (list.iter().map(|t| t.text.clone()).collect(), "the text")
+        }
+        _ => return None,
+    })
+}
+
+/// contains / not_contains / regex over the answer texts of [`answer_texts`].
+pub(super) fn answer_text(check: &Check, texts: &[String], what: &str) -> Vec<Condition> {
+    if texts.is_empty() {
+        return vec![fail("the model gave no text".into())];
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    text_conditions(check, &refs, what, true)
+}
+
+/// `words` bounds over the answer texts: every text must be within them.
+pub(super) fn word_count(b: &Bounds, texts: &[String], what: &str) -> Condition {
+    let counts: Vec<usize> = texts.iter().map(|t| words(t).len()).collect();
+    let off = counts.iter().find(|n| !b.contains(**n as f64));
+    let shown = |n: usize| plural(n, "word");
+    match off {
+        Some(&n) => fail(format!(
+            "{what} has {}, but the goal is {}",
+            shown(n),
+            count_bounds(b)
+        )),
+        None => Condition {
+            passed: !counts.is_empty(),
+            detail: match counts.first() {
+                Some(&n) => format!("{what} has {} ({})", shown(n), count_bounds(b)),
+                None => "the model gave no text".to_string(),
+            },
+        },
+    }
 }
 
 /// contains / not_contains / regex over one text per run. `what` names the text ("the text",

@@ -106,7 +106,8 @@ pub fn check(dir: Option<&Path>, format: Format) -> ExitCode {
     }
 }
 
-/// `hftutor solve`: the headless solver's table; exit 1 on any failure.
+/// `hftutor solve`: the headless solver's table; exit 1 on any failure, 2 when every exercise
+/// that ran was good but some could not run (model missing).
 pub fn solve(dir: Option<&Path>, lesson: Option<&str>) -> anyhow::Result<ExitCode> {
     let course = load_course(dir)?;
     let provision = Provision::from_env();
@@ -115,6 +116,8 @@ pub fn solve(dir: Option<&Path>, lesson: Option<&str>) -> anyhow::Result<ExitCod
     print!("{}", report.table());
     Ok(if report.all_good() {
         ExitCode::SUCCESS
+    } else if report.ran_good() {
+        ExitCode::from(2)
     } else {
         ExitCode::FAILURE
     })

@@ -11,7 +11,7 @@ use super::types::{Agreement, Bounds, Check};
 use super::yaml_doc::YamlDoc;
 
 /// Every check, with the tasks it works with (`None`: any task).
-pub const CHECKS: [(&str, Option<&[Task]>); 17] = [
+pub const CHECKS: [(&str, Option<&[Task]>); 18] = [
     (
         "similarity",
         Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
@@ -20,14 +20,11 @@ pub const CHECKS: [(&str, Option<&[Task]>); 17] = [
         "similarity_gap",
         Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
     ),
-    ("contains", Some(&[Task::TextGeneration, Task::Tokenize])),
-    (
-        "not_contains",
-        Some(&[Task::TextGeneration, Task::Tokenize]),
-    ),
+    ("contains", Some(TEXTUAL)),
+    ("not_contains", Some(TEXTUAL)),
     ("input_not_contains", None),
-    ("regex", Some(&[Task::TextGeneration, Task::Tokenize])),
-    ("words", Some(&[Task::TextGeneration])),
+    ("regex", Some(TEXTUAL)),
+    ("words", Some(WRITING)),
     ("tokens", Some(&[Task::TextGeneration, Task::Tokenize])),
     ("pieces_in_a_word", Some(&[Task::Tokenize])),
     ("runs_agree", Some(&[Task::TextGeneration])),
@@ -38,10 +35,40 @@ pub const CHECKS: [(&str, Option<&[Task]>); 17] = [
     ("score", Some(CLASSIFYING)),
     ("rank", Some(&[Task::SemanticSearch])),
     ("accuracy", Some(&[Task::TrainClassifier])),
+    ("entities", Some(&[Task::TokenClassification])),
 ];
 
-/// The tasks whose output is labels with scores.
-const CLASSIFYING: &[Task] = &[Task::TextClassification, Task::ZeroShotClassification];
+/// The tasks whose output has a text to look into (`contains`, `not_contains`, `regex`): the
+/// generated text, the tokens, the model's guess, the entities found, the answer, the transcript.
+const TEXTUAL: &[Task] = &[
+    Task::TextGeneration,
+    Task::Tokenize,
+    Task::FillMask,
+    Task::TokenClassification,
+    Task::QuestionAnswering,
+    Task::Summarization,
+    Task::Translation,
+    Task::AutomaticSpeechRecognition,
+];
+
+/// The tasks that write text whose words can be counted.
+const WRITING: &[Task] = &[
+    Task::TextGeneration,
+    Task::QuestionAnswering,
+    Task::Summarization,
+    Task::Translation,
+    Task::AutomaticSpeechRecognition,
+];
+
+/// The tasks whose output is labels with scores (for fill-mask: the guesses; for
+/// question-answering: the answer).
+pub(crate) const CLASSIFYING: &[Task] = &[
+    Task::TextClassification,
+    Task::ZeroShotClassification,
+    Task::ImageClassification,
+    Task::FillMask,
+    Task::QuestionAnswering,
+];
 
 /// What the check needs to know about the rest of the exercise.
 pub struct Context {
@@ -85,6 +112,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         ("score", raw.score.is_some()),
         ("rank", raw.rank.is_some()),
         ("accuracy", raw.accuracy.is_some()),
+        ("entities", raw.entities.is_some()),
     ]
     .into_iter()
     .filter(|(_, on)| *on)
@@ -187,6 +215,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         score: bounds(doc, "score", raw.score, Scale::Probability, report),
         rank: raw.rank.and_then(|r| classes::rank(doc, r, report)),
         accuracy: bounds(doc, "accuracy", raw.accuracy, Scale::Probability, report),
+        entities: texts(doc, "entities", raw.entities, report),
     }
 }
 

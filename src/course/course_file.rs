@@ -78,7 +78,14 @@ pub fn parse(text: &str, report: &mut Report) -> CourseFile {
         let Some(task) = Task::parse(&key) else {
             let hint = match did_you_mean::closest(&key, all_names.iter().copied()) {
                 Some(c) => format!(" (did you mean \"{c}\"?)"),
-                None => format!("; tasks are: {}", Task::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "; tasks are: {}",
+                    Task::ALL
+                        .iter()
+                        .map(|t| t.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             report.error(pos, format!("unknown task \"{key}\" in models{hint}"));
             continue;

@@ -6,7 +6,7 @@ use crate::pipelines::RunParams;
 use crate::task::Task;
 
 use super::check_spec::{self, Context};
-use super::raw::{Answer, Answers, RawExercise, RawInput, RawParams};
+use super::raw::{Answer, Answers, RawExercise, RawInput};
 use super::report::Report;
 use super::types::{Check, Exercise, Feedback, InputField, ModelRef, Param};
 use super::yaml_doc::YamlDoc;
@@ -99,7 +99,7 @@ pub fn convert(
         Some(model)
     });
 
-    let params = params(doc, raw.params, task, report);
+    let params = super::exercise_params::params(doc, raw.params, task, report);
     let inputs = inputs(doc, raw.inputs, task, &params, report);
     let runs = runs(doc, raw.runs, task, report);
     let text_inputs = inputs.iter().filter(|f| f.param.is_none()).count();
@@ -198,63 +198,6 @@ pub fn convert(
     Some(exercise)
 }
 
-fn params(
-    doc: &YamlDoc,
-    raw: Option<RawParams>,
-    task: Option<Task>,
-    report: &mut Report,
-) -> RunParams {
-    let mut p = RunParams::default();
-    let Some(raw) = raw else { return p };
-    if let Some(task) = task.filter(|t| *t != Task::TextGeneration) {
-        report.error(
-            doc.pos("params"),
-            format!("params only apply to text-generation: remove them for task {task}"),
-        );
-        return p;
-    }
-    let mut check = |key: &str, r: Result<(), String>| {
-        if let Err(m) = r {
-            report.error(
-                doc.pos(&format!("params.{key}")),
-                format!("params.{key}: {m}"),
-            );
-        }
-    };
-    if let Some(t) = raw.temperature {
-        check(
-            "temperature",
-            checks::temperature(t).map(|t| p.temperature = t),
-        );
-    }
-    if let Some(k) = raw.top_k {
-        check("top_k", checks::top_k(k).map(|k| p.top_k = Some(k)));
-    }
-    if let Some(v) = raw.top_p {
-        check("top_p", checks::top_p(v).map(|v| p.top_p = Some(v)));
-    }
-    if let Some(s) = raw.seed {
-        check("seed", checks::seed(s).map(|s| p.seed = Some(s)));
-    }
-    if let Some(n) = raw.max_new_tokens {
-        check(
-            "max_new_tokens",
-            checks::max_new_tokens(n).map(|n| p.max_new_tokens = n),
-        );
-    }
-    p.chat = raw.chat.unwrap_or(false);
-    if let Some(system) = raw.system {
-        if !p.chat {
-            report.error(
-                doc.pos("params.system"),
-                "params.system is only used in chat: add `chat: true` to params",
-            );
-        }
-        p.system = Some(system.trim().to_string());
-    }
-    p
-}
-
 fn default_inputs(task: Option<Task>) -> Vec<InputField> {
     let labels: &[&str] = match task {
         Some(Task::SentenceSimilarity) => &["First sentence", "Second sentence"],
@@ -322,11 +265,11 @@ fn inputs(
                 return None;
             };
             if param == Param::Prediction {
-                if let Some(task) = task.filter(|t| !matches!(t, Task::TextClassification | Task::ZeroShotClassification)) {
-                    report.error(pos, format!("input \"{label}\" is a prediction, but task {task} gives no label to compare it with: use it with text-classification or zero-shot-classification"));
+                if let Some(task) = task.filter(|t| !check_spec::CLASSIFYING.contains(t)) {
+                    report.error(pos, format!("input \"{label}\" is a prediction, but task {task} gives no label to compare it with: use it with text-classification, zero-shot-classification, image-classification, fill-mask or question-answering"));
                 }
-            } else if let Some(task) = task.filter(|t| *t != Task::TextGeneration) {
-                report.error(pos, format!("input \"{label}\" sets {}, but only text-generation has params (task is {task})", param.name()));
+            } else if let Some(task) = task.filter(|t| !super::exercise_params::fits(param.name(), *t)) {
+                report.error(pos, format!("input \"{label}\" sets {}, but {}", param.name(), super::exercise_params::only_for(param.name(), task)));
             }
             if fields.iter().any(|f| f.param == Some(param)) {
                 report.error(pos, format!("two inputs set {}: keep one", param.name()));

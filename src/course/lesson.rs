@@ -59,6 +59,7 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
         title: None,
         summary: None,
         concepts: None,
+        download: None,
     });
     let concepts: Vec<String> = front
         .concepts
@@ -189,6 +190,12 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
             title,
             summary,
             concepts,
+            download: front
+                .download
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
             file: file.to_string(),
             steps,
         },

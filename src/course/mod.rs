@@ -9,10 +9,12 @@ mod check_spec;
 mod course_file;
 mod did_you_mean;
 mod exercise;
+mod exercise_params;
 mod front_matter;
 mod ids;
 mod lesson;
 mod load;
+pub mod media;
 mod quiz;
 mod raw;
 mod report;
@@ -63,6 +65,14 @@ pub fn load_embedded() -> Result<Course, Vec<Problem>> {
 /// A course from a folder holding `course.yaml`.
 pub fn load_dir(dir: &Path) -> Result<Course, Vec<Problem>> {
     into_result(load::load(&Source::Folder(dir.to_path_buf())))
+}
+
+/// A course from files held in memory (name → text), checked as a folder would be: the
+/// course and every problem. For fuzzing and tests.
+pub fn load_files(
+    files: std::collections::BTreeMap<String, String>,
+) -> (Option<Course>, Vec<Problem>) {
+    load::load(&Source::Memory(files))
 }
 
 /// Every problem of a course, errors and warnings, in file order (course.yaml, then the

@@ -26,6 +26,9 @@ pub struct RawFrontMatter {
     pub summary: Option<String>,
     /// The ideas the lesson names (shown on the course-end screen), e.g. `[token, embedding]`.
     pub concepts: Option<Vec<String>>,
+    /// What the lesson's models download the first time, e.g. "268 MB" (lessons beyond the
+    /// core models): shown before the student starts.
+    pub download: Option<String>,
 }
 
 /// A model: `id`, `id#file.gguf`, or `{id: …, file: …}`.
@@ -86,6 +89,20 @@ pub struct RawParams {
     pub max_new_tokens: Option<i64>,
     pub chat: Option<bool>,
     pub system: Option<String>,
+    /// question-answering: the text the answers are looked for in.
+    pub context: Option<String>,
+    /// fill-mask: only score these words.
+    pub targets: Option<Texts>,
+    /// token-classification: none, simple, first, average or max.
+    pub aggregation_strategy: Option<String>,
+    /// summarization / translation: beam search with this many beams (1: greedy).
+    pub num_beams: Option<i64>,
+    /// automatic-speech-recognition: the spoken language, for multilingual models.
+    pub language: Option<String>,
+    /// zero-shot-classification with an NLI model: score each label on its own.
+    pub multi_label: Option<bool>,
+    /// zero-shot-classification with an NLI model: the hypothesis, `{}` for the label.
+    pub hypothesis_template: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -108,6 +125,7 @@ pub struct RawCheck {
     pub score: Option<RawBounds>,
     pub rank: Option<RawRank>,
     pub accuracy: Option<RawBounds>,
+    pub entities: Option<Texts>,
 }
 
 /// `rank: {document: 4, max: 1}`.

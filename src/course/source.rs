@@ -1,5 +1,6 @@
 //! Where a course's files come from: the folder embedded in the binary, or a folder on disk.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
@@ -10,6 +11,13 @@ static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
 pub enum Source {
     Embedded,
     Folder(PathBuf),
+    /// Files held in memory, by name (fuzzing and tests): checked like a folder's.
+    Memory(BTreeMap<String, String>),
+}
+
+/// The bytes of a file of the built-in course (e.g. `media/clip.wav`).
+pub fn embedded_bytes(name: &str) -> Option<&'static [u8]> {
+    EMBEDDED.get_file(name).map(|f| f.contents())
 }
 
 /// Files in a course folder that are not lessons.
@@ -20,7 +28,7 @@ fn is_lesson_file(name: &str) -> bool {
 impl Source {
     pub fn root(&self) -> Option<PathBuf> {
         match self {
-            Source::Embedded => None,
+            Source::Embedded | Source::Memory(_) => None,
             Source::Folder(dir) => Some(dir.clone()),
         }
     }
@@ -29,6 +37,7 @@ impl Source {
     pub fn shown(&self, name: &str) -> String {
         match self {
             Source::Embedded => format!("lessons/{name}"),
+            Source::Memory(_) => name.to_string(),
             Source::Folder(dir) => dir.join(name).display().to_string(),
         }
     }
@@ -36,7 +45,7 @@ impl Source {
     /// Whether the course folder itself exists.
     pub fn exists(&self) -> bool {
         match self {
-            Source::Embedded => true,
+            Source::Embedded | Source::Memory(_) => true,
             Source::Folder(dir) => dir.is_dir(),
         }
     }
@@ -52,6 +61,7 @@ impl Source {
                     .ok_or_else(not_utf8),
             },
             Source::Folder(dir) => super::safety::read_in_folder(dir, name),
+            Source::Memory(files) => Ok(files.get(name).cloned()),
         }
     }
 
@@ -68,6 +78,7 @@ impl Source {
                 })
                 .collect(),
             Source::Folder(dir) => read_names(dir),
+            Source::Memory(files) => files.keys().cloned().collect(),
         };
         names.retain(|n| is_lesson_file(n));
         names.sort();

@@ -51,6 +51,8 @@ pub struct Lesson {
     pub summary: String,
     /// The ideas the lesson names, from the front matter's `concepts:` (may be empty).
     pub concepts: Vec<String>,
+    /// What the lesson's models download the first time (front matter `download:`), if any.
+    pub download: Option<String>,
     /// Path shown in messages: relative to the course folder (e.g. `03-embeddings.md`).
     pub file: String,
     pub steps: Vec<Step>,
@@ -143,19 +145,28 @@ pub enum Param {
     Seed,
     MaxNewTokens,
     System,
+    /// question-answering: the text the answer is looked for in.
+    Context,
+    /// fill-mask: the words to score, comma-separated.
+    Targets,
+    /// token-classification: how tokens are grouped into entities.
+    AggregationStrategy,
     /// Not a setting: the student's prediction of the model's label, stated before the run and
     /// compared with it (a *predict, then run* exercise on a task that gives labels).
     Prediction,
 }
 
 impl Param {
-    pub const ALL: [Param; 7] = [
+    pub const ALL: [Param; 10] = [
         Param::Temperature,
         Param::TopK,
         Param::TopP,
         Param::Seed,
         Param::MaxNewTokens,
         Param::System,
+        Param::Context,
+        Param::Targets,
+        Param::AggregationStrategy,
         Param::Prediction,
     ];
     pub fn name(self) -> &'static str {
@@ -166,6 +177,9 @@ impl Param {
             Param::Seed => "seed",
             Param::MaxNewTokens => "max_new_tokens",
             Param::System => "system",
+            Param::Context => "context",
+            Param::Targets => "targets",
+            Param::AggregationStrategy => "aggregation_strategy",
             Param::Prediction => "prediction",
         }
     }
@@ -225,6 +239,8 @@ pub struct Check {
     pub rank: Option<RankGoal>,
     /// train-classifier: bounds on the trained head's accuracy on the held-out set (0 to 1).
     pub accuracy: Option<Bounds>,
+    /// token-classification: entity types (PER, LOC…) each text must have at least one of.
+    pub entities: Vec<String>,
 }
 
 /// "Document `document` (1-based, as students see it) ranks `max` or better."

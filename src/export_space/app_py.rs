@@ -35,9 +35,17 @@ fn component(label: &str, param: Option<Param>, default: &str) -> String {
     let label = quoted(label);
     let number = |fallback: f64| default.trim().parse::<f64>().unwrap_or(fallback);
     match param {
-        None | Some(Param::System) | Some(Param::Prediction) => {
+        None
+        | Some(Param::System)
+        | Some(Param::Prediction)
+        | Some(Param::Context)
+        | Some(Param::Targets) => {
             format!("gr.Textbox(label={label}, value={})", quoted(default))
         }
+        Some(Param::AggregationStrategy) => format!(
+            "gr.Dropdown([\"none\", \"simple\", \"first\", \"average\", \"max\"], value={}, label={label})",
+            quoted(default)
+        ),
         Some(Param::Temperature) => format!(
             "gr.Slider(0, 2, step=0.1, value={}, label={label})",
             py_float(number(0.0))
@@ -66,6 +74,9 @@ fn component(label: &str, param: Option<Param>, default: &str) -> String {
 
 /// The task's model loading, `run(*values)` and output component.
 fn task_code(exercise: &Exercise, model: &ModelRef) -> Result<String, ExportError> {
+    if let Some(code) = super::more_tasks::task_code(exercise, model) {
+        return Ok(code);
+    }
     let id = quoted(&model.id);
     Ok(match exercise.task {
         Task::SentenceSimilarity => format!(
@@ -234,29 +245,49 @@ pub(super) fn render(
     let inputs: Vec<String> = exercise
         .inputs
         .iter()
-        .map(|f| format!("    {},", component(&f.label, f.param, &f.default)))
+        .map(|f| {
+            let file = f
+                .param
+                .is_none()
+                .then(|| super::more_tasks::file_component(exercise.task, &f.label))
+                .flatten();
+            format!(
+                "    {},",
+                file.unwrap_or_else(|| component(&f.label, f.param, &f.default))
+            )
+        })
         .collect();
     let p = &exercise.params;
     let defaults = format!(
-        "{{\"temperature\": {}, \"top_k\": {}, \"top_p\": {}, \"seed\": {}, \"max_new_tokens\": {}, \"system\": {}}}",
+        "{{\"temperature\": {}, \"top_k\": {}, \"top_p\": {}, \"seed\": {}, \"max_new_tokens\": {}, \"system\": {}, \"context\": {}, \"targets\": {}, \"aggregation_strategy\": {}}}",
         py_float(p.temperature),
         py_opt(p.top_k),
         p.top_p.map_or("None".into(), py_float),
         py_opt(p.seed),
         p.max_new_tokens,
         p.system.as_deref().map_or("None".into(), quoted),
+        quoted(&p.context),
+        quoted(&p.targets.join(", ")),
+        quoted(p.aggregation_strategy.name()),
     );
     let mut examples: Vec<String> = exercise
         .solutions
         .iter()
         .filter(|s| s.len() == exercise.inputs.len())
+        // The course's media files are not in the Space: no examples that name them.
+        .filter(|_| !crate::course::media::takes_files(exercise.task))
         .map(|s| {
             let row: Vec<String> = exercise
                 .inputs
                 .iter()
                 .zip(s)
                 .map(|(f, v)| match f.param {
-                    None | Some(Param::System) | Some(Param::Prediction) => quoted(v),
+                    None
+                    | Some(Param::System)
+                    | Some(Param::Prediction)
+                    | Some(Param::Context)
+                    | Some(Param::Targets)
+                    | Some(Param::AggregationStrategy) => quoted(v),
                     Some(_) => v.trim().parse::<f64>().map_or("None".into(), py_float),
                 })
                 .collect();

@@ -3,6 +3,7 @@
 //! requirements.txt, and README.md with the Space's YAML header), ready to publish.
 
 mod app_py;
+mod more_tasks;
 
 use std::path::{Path, PathBuf};
 

@@ -47,6 +47,8 @@ pub enum Outcome {
     None,
     /// The inputs were refused before any job (checks::prepare's message, or no model).
     Refused(String),
+    /// Nothing ran yet, for a reason that is not a mistake (a download to agree to first).
+    Notice(String),
     /// The job ended.
     Done {
         output: Result<PipelineOutput, String>,
@@ -125,6 +127,8 @@ pub struct App {
     pub(crate) course_errors: Vec<crate::course::Problem>,
     /// The course-end screen is shown in place of the lesson.
     pub(crate) course_end: bool,
+    /// Models not on this computer yet, and which ones the student agreed to download.
+    pub(crate) downloads: super::downloads::Downloads,
 }
 
 impl App {
@@ -195,6 +199,7 @@ impl App {
             panel_offset: 0,
             course_errors: Vec::new(),
             course_end: false,
+            downloads: Default::default(),
         };
         app.step = app.saved_step(lesson);
         app

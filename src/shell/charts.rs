@@ -24,6 +24,8 @@ pub struct Charts {
     pub selected: Option<usize>,
     /// sentence-similarity with three or more texts: every pair.
     pub matrix: Option<Vec<Vec<f32>>>,
+    /// image-classification: the pictures classified, small.
+    pub pictures: Vec<crate::pipelines::Thumbnail>,
     /// Show each token's id beside it (tokenize).
     pub show_ids: bool,
     /// When the first and the latest step arrived, for tokens/s while generating.
@@ -59,6 +61,7 @@ impl Charts {
                 });
             }
             Stream::SimilarityMatrix(m) => self.matrix = Some(m.clone()),
+            Stream::Thumbnail(t) => self.pictures.push(t.clone()),
             Stream::Text { .. } => {}
         }
     }

@@ -153,7 +153,19 @@ impl App {
             );
             return vec![];
         };
-        let prepared = match checks::prepare(&exercise, &values) {
+        let size = self
+            .course
+            .lessons
+            .get(key.0)
+            .and_then(|l| l.download.clone());
+        if let Some(offer) = self.download_offer(&model, size.as_deref()) {
+            self.set_outcome(&key, Outcome::Notice(offer));
+            return vec![];
+        }
+        let prepared = match checks::prepare(&exercise, &values).and_then(|mut p| {
+            p.texts = crate::course::media::resolve_inputs(&self.course, exercise.task, &p.texts)?;
+            Ok(p)
+        }) {
             Ok(p) => p,
             Err(message) => {
                 self.set_outcome(&key, Outcome::Refused(message));

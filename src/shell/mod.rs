@@ -8,6 +8,7 @@
 mod action;
 mod app;
 pub mod charts;
+pub mod downloads;
 mod exercise;
 pub mod export;
 mod keymap;

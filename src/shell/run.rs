@@ -95,8 +95,11 @@ async fn event_loop(
     watch: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let (worker_tx, mut worker_rx) = unbounded_channel::<WorkerEvent>();
-    let worker = Worker::spawn(provision, Box::new(move |e| drop(worker_tx.send(e))))
-        .context("cannot start the model worker thread")?;
+    let worker = Worker::spawn(
+        provision.clone(),
+        Box::new(move |e| drop(worker_tx.send(e))),
+    )
+    .context("cannot start the model worker thread")?;
     let (action_tx, mut action_rx) = unbounded_channel::<Action>();
     // Live preview: reloads arrive as actions, like save errors.
     let _watcher = match &watch {
@@ -112,7 +115,9 @@ async fn event_loop(
     let saver = Saver::start(store, action_tx)?;
     // SIGTERM, SIGHUP (a closed terminal or SSH session): leave like q does.
     let mut signals = super::signals::Signals::install().context("cannot watch for signals")?;
+    let missing = super::downloads::missing_models(&course, &provision);
     let mut app = App::new(course, progress, warning);
+    app.set_missing_models(missing);
 
     let (mut terminal, guard) = TerminalGuard::set_up()?;
     let (term_tx, mut term_rx) = unbounded_channel::<Event>();

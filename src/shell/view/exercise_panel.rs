@@ -116,6 +116,14 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                 &[],
             ));
         }
+        (None, Some(Outcome::Notice(message))) => {
+            body.extend(wrap(
+                &[Span::styled(format!("⬇ {message}"), theme::warning())],
+                width,
+                &[],
+                &[],
+            ));
+        }
         (
             None,
             Some(Outcome::Done {

@@ -10,6 +10,7 @@ mod help;
 mod lesson_list;
 mod lesson_pane;
 mod output;
+mod picture;
 mod quiz_panel;
 mod reload_errors;
 

@@ -1,0 +1,175 @@
+//! An exercise's `params:` block and which task each setting belongs to: the rules shared by
+//! `params:` keys and input fields with `param:`.
+
+use crate::checks;
+use crate::pipelines::RunParams;
+use crate::task::Task;
+
+use super::raw::RawParams;
+use super::report::Report;
+use super::yaml_doc::YamlDoc;
+
+/// The tasks a setting works with.
+fn tasks_of(key: &str) -> &'static [Task] {
+    match key {
+        "max_new_tokens" => &[
+            Task::TextGeneration,
+            Task::Summarization,
+            Task::Translation,
+            Task::AutomaticSpeechRecognition,
+        ],
+        "context" => &[Task::QuestionAnswering],
+        "targets" => &[Task::FillMask],
+        "aggregation_strategy" => &[Task::TokenClassification],
+        "num_beams" => &[Task::Summarization, Task::Translation],
+        "language" => &[Task::AutomaticSpeechRecognition],
+        "multi_label" | "hypothesis_template" => &[Task::ZeroShotClassification],
+        // temperature, top_k, top_p, seed, chat, system
+        _ => &[Task::TextGeneration],
+    }
+}
+
+/// Whether setting `key` does something for `task`.
+pub fn fits(key: &str, task: Task) -> bool {
+    tasks_of(key).contains(&task)
+}
+
+/// Why `key` doesn't fit `task`: "only … uses it (task is …)".
+pub fn only_for(key: &str, task: Task) -> String {
+    let names: Vec<&str> = tasks_of(key).iter().map(|t| t.name()).collect();
+    let listed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    format!(
+        "only {listed} {} it (task is {task})",
+        if names.len() == 1 { "uses" } else { "use" }
+    )
+}
+
+pub fn params(
+    doc: &YamlDoc,
+    raw: Option<RawParams>,
+    task: Option<Task>,
+    report: &mut Report,
+) -> RunParams {
+    let mut p = RunParams::default();
+    let Some(raw) = raw else { return p };
+    let mut check = |key: &str, r: Result<(), String>| {
+        let pos = doc.pos(&format!("params.{key}"));
+        if let Some(task) = task.filter(|t| !fits(key, *t)) {
+            report.error(
+                pos,
+                format!("params.{key}: {}: remove it", only_for(key, task)),
+            );
+        } else if let Err(m) = r {
+            report.error(pos, format!("params.{key}: {m}"));
+        }
+    };
+    if let Some(t) = raw.temperature {
+        check(
+            "temperature",
+            checks::temperature(t).map(|t| p.temperature = t),
+        );
+    }
+    if let Some(k) = raw.top_k {
+        check("top_k", checks::top_k(k).map(|k| p.top_k = Some(k)));
+    }
+    if let Some(v) = raw.top_p {
+        check("top_p", checks::top_p(v).map(|v| p.top_p = Some(v)));
+    }
+    if let Some(s) = raw.seed {
+        check("seed", checks::seed(s).map(|s| p.seed = Some(s)));
+    }
+    if let Some(n) = raw.max_new_tokens {
+        check(
+            "max_new_tokens",
+            checks::max_new_tokens(n).map(|n| {
+                p.max_new_tokens = n;
+                p.seq2seq.max_new_tokens = Some(n);
+            }),
+        );
+    }
+    if let Some(chat) = raw.chat {
+        check("chat", Ok(()));
+        p.chat = chat;
+    }
+    if let Some(context) = raw.context {
+        let context = context.trim().to_string();
+        let r = if context.is_empty() {
+            Err("the context is empty: give the text the answers are in".to_string())
+        } else {
+            Ok(())
+        };
+        check("context", r);
+        p.context = context;
+    }
+    if let Some(targets) = raw.targets {
+        let list: Vec<String> = targets.0.iter().flat_map(|t| checks::targets(t)).collect();
+        let r = if list.is_empty() {
+            Err("no words given: list the words the model should score".to_string())
+        } else {
+            Ok(())
+        };
+        check("targets", r);
+        p.targets = list;
+    }
+    if let Some(how) = raw.aggregation_strategy {
+        match how.parse() {
+            Ok(a) => {
+                check("aggregation_strategy", Ok(()));
+                p.aggregation_strategy = a;
+            }
+            Err(m) => check("aggregation_strategy", Err(m)),
+        }
+    }
+    if let Some(n) = raw.num_beams {
+        let r = match usize::try_from(n) {
+            Ok(b @ 1..=8) => {
+                p.seq2seq.num_beams = Some(b);
+                Ok(())
+            }
+            _ => Err(format!(
+                "num_beams must be a whole number from 1 to 8, not {n}"
+            )),
+        };
+        check("num_beams", r);
+    }
+    if let Some(language) = raw.language {
+        let language = language.trim().to_string();
+        let r = if language.is_empty() {
+            Err("give a language code, such as en or fr".to_string())
+        } else {
+            Ok(())
+        };
+        check("language", r);
+        p.language = Some(language);
+    }
+    if let Some(multi) = raw.multi_label {
+        check("multi_label", Ok(()));
+        p.multi_label = multi;
+    }
+    if let Some(template) = raw.hypothesis_template {
+        let r = if template.contains("{}") {
+            Ok(())
+        } else {
+            Err(format!(
+                "the template \"{template}\" has no {{}} where the label goes, e.g. \"This text is about {{}}.\""
+            ))
+        };
+        check("hypothesis_template", r);
+        p.hypothesis_template = Some(template);
+    }
+    if let Some(system) = raw.system {
+        if task.is_some_and(|t| fits("system", t)) && !p.chat {
+            report.error(
+                doc.pos("params.system"),
+                "params.system is only used in chat: add `chat: true` to params",
+            );
+        } else {
+            check("system", Ok(()));
+        }
+        p.system = Some(system.trim().to_string());
+    }
+    p
+}

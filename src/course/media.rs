@@ -1,0 +1,161 @@
+//! Files an exercise's inputs name — a wav clip for speech recognition, a picture for image
+//! classification — turned into paths a pipeline can open. A relative path is a file of the
+//! course (confined to its folder; taken out of the binary for the built-in course); an absolute
+//! or `~/` path, or one found from the current folder, is the student's own file.
+
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::task::Task;
+
+use super::source;
+use super::Course;
+
+/// Whether the task's text inputs are file paths.
+pub fn takes_files(task: Task) -> bool {
+    matches!(
+        task,
+        Task::AutomaticSpeechRecognition | Task::ImageClassification
+    )
+}
+
+/// The inputs as paths for a file-taking task (others are returned as they are).
+pub fn resolve_inputs(
+    course: &Course,
+    task: Task,
+    texts: &[String],
+) -> Result<Vec<String>, String> {
+    if !takes_files(task) {
+        return Ok(texts.to_vec());
+    }
+    texts.iter().map(|t| resolve(course, t.trim())).collect()
+}
+
+fn resolve(course: &Course, name: &str) -> Result<String, String> {
+    if let Some(rest) = name.strip_prefix("~/") {
+        let home = dirs::home_dir().ok_or("there is no home folder to look in")?;
+        return Ok(home.join(rest).display().to_string());
+    }
+    let path = Path::new(name);
+    if path.is_absolute() {
+        return Ok(name.to_string());
+    }
+    let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
+    let course_file = if inside {
+        match &course.root {
+            Some(dir) => in_folder(dir, name)?,
+            None => embedded(name)?,
+        }
+    } else {
+        None
+    };
+    match course_file {
+        Some(p) => Ok(p.display().to_string()),
+        // Not a course file: a file of the student's, from where the tutor was started.
+        None if path.exists() => Ok(name.to_string()),
+        None => Err(format!(
+            "there is no file \"{name}\": give the path of a file, such as ~/Music/clip.wav"
+        )),
+    }
+}
+
+/// `name` in the course folder, refused when it is a link out of the folder.
+fn in_folder(dir: &Path, name: &str) -> Result<Option<PathBuf>, String> {
+    let path = dir.join(name);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Ok(None);
+    };
+    if meta.file_type().is_symlink() {
+        let target =
+            std::fs::canonicalize(&path).map_err(|_| format!("{name} is a link to nothing"))?;
+        let inside = std::fs::canonicalize(dir).is_ok_and(|root| target.starts_with(root));
+        if !inside {
+            return Err(format!(
+                "{name} is a link to {}, outside the course folder: a course can only use its own files",
+                target.display()
+            ));
+        }
+    }
+    Ok(path.is_file().then_some(path))
+}
+
+/// A file of the built-in course, written once to the cache folder so a pipeline can open it.
+fn embedded(name: &str) -> Result<Option<PathBuf>, String> {
+    let Some(bytes) = source::embedded_bytes(name) else {
+        return Ok(None);
+    };
+    let digest = Sha256::digest(bytes);
+    let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let file_name = Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = dirs::cache_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("hftutor")
+        .join("media");
+    let path = dir.join(format!("{short}-{file_name}"));
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
+        return Ok(Some(path));
+    }
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&dir)?;
+        let tmp = dir.join(format!(".{short}-{}.tmp", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &path)
+    };
+    write().map_err(|e| format!("can't write {} for the pipeline: {e}", path.display()))?;
+    Ok(Some(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course(root: Option<PathBuf>) -> Course {
+        Course {
+            title: "T".into(),
+            root,
+            lessons: Vec::new(),
+            models: Default::default(),
+        }
+    }
+
+    #[test]
+    fn course_files_are_confined_and_student_files_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("media")).unwrap();
+        std::fs::write(dir.path().join("media/a.wav"), b"RIFF").unwrap();
+        let c = course(Some(dir.path().to_path_buf()));
+        let t = Task::AutomaticSpeechRecognition;
+        let got = resolve_inputs(&c, t, &["media/a.wav".into()]).unwrap();
+        assert_eq!(got, [dir.path().join("media/a.wav").display().to_string()]);
+        // `..` never reaches a course file; such a path that doesn't exist is an error.
+        let err = resolve_inputs(&c, t, &["../nope/x.wav".into()]).unwrap_err();
+        assert!(err.contains("no file \"../nope/x.wav\""), "{err}");
+        // Absolute paths are the student's own.
+        assert_eq!(
+            resolve_inputs(&c, t, &["/tmp/x.wav".into()]).unwrap(),
+            ["/tmp/x.wav"]
+        );
+        // Other tasks' inputs are text.
+        assert_eq!(
+            resolve_inputs(&c, Task::FillMask, &["a b".into()]).unwrap(),
+            ["a b"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_course_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.wav"), b"x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.wav"), dir.path().join("s.wav"))
+            .unwrap();
+        let c = course(Some(dir.path().to_path_buf()));
+        let err = resolve_inputs(&c, Task::ImageClassification, &["s.wav".into()]).unwrap_err();
+        assert!(err.contains("outside the course folder"), "{err}");
+    }
+}

@@ -1,0 +1,123 @@
+//! Pictures in the exercise panel: the image pipeline streams a small copy of the picture, and
+//! the panel draws it with half blocks (`▀`: top pixel as the foreground, bottom as the
+//! background); without colour it says the picture isn't shown.
+
+#[path = "common/shell_fixture.rs"]
+mod fixture;
+
+use fixture::*;
+use hftutor::pipelines::classify::LabelScore;
+use hftutor::pipelines::{PipelineOutput, Stream, Thumbnail};
+use hftutor::shell::theme::{self, Theme};
+use hftutor::shell::{self, Action, App};
+use hftutor::worker::WorkerEvent;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+/// Two pixels wide, four tall: rows red, green, blue, white.
+fn stripes() -> Thumbnail {
+    let rows: [[u8; 3]; 4] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]];
+    Thumbnail {
+        width: 2,
+        height: 4,
+        rgb: rows.iter().flat_map(|p| [*p, *p]).flatten().collect(),
+    }
+}
+
+fn classified() -> App {
+    let mut app = app_at(1, 80, 30);
+    app.update(Action::StartTyping);
+    app.update(Action::NextField);
+    type_text(&mut app, "x");
+    app.update(Action::Run);
+    app.update(Action::Submitted(1));
+    app.update(Action::Worker(WorkerEvent::Stream {
+        job: 1,
+        stream: Stream::Thumbnail(stripes()),
+    }));
+    let labels = vec![LabelScore {
+        label: "tabby, tabby cat".into(),
+        score: 0.9,
+    }];
+    app.update(finished(1, PipelineOutput::Labels(vec![labels]), 50));
+    app
+}
+
+fn cells(app: &App) -> Vec<(String, Color, Color)> {
+    let mut terminal = Terminal::new(TestBackend::new(80, 30)).expect("terminal");
+    terminal.draw(|f| shell::draw(f, app)).expect("draw");
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| (c.symbol().to_string(), c.fg, c.bg))
+        .collect()
+}
+
+#[test]
+fn the_picture_is_drawn_with_half_blocks_in_its_colours() {
+    theme::set(Theme::Dark);
+    let app = classified();
+    let blocks: Vec<(Color, Color)> = cells(&app)
+        .into_iter()
+        .filter(|(s, _, _)| s == "▀")
+        .map(|(_, fg, bg)| (fg, bg))
+        .collect();
+    let red_over_green = (Color::Rgb(255, 0, 0), Color::Rgb(0, 255, 0));
+    let blue_over_white = (Color::Rgb(0, 0, 255), Color::Rgb(255, 255, 255));
+    assert_eq!(
+        blocks,
+        [
+            red_over_green,
+            red_over_green,
+            blue_over_white,
+            blue_over_white
+        ]
+    );
+}
+
+#[test]
+fn without_colour_the_picture_is_not_drawn() {
+    theme::set(Theme::NoColor);
+    let app = classified();
+    let text = render(&app, 80, 30);
+    theme::set(Theme::Dark);
+    assert!(!text.contains('▀'), "{text}");
+    assert!(
+        text.contains("the picture is not shown: colours are off"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_image_pipeline_streams_a_small_copy_of_the_picture() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity");
+    let model = hftutor::course::ModelRef::new(root.join("vit_tiny").to_string_lossy());
+    let mut p = hftutor::pipelines::load(
+        hftutor::task::Task::ImageClassification,
+        &model,
+        &hftutor::models::Provision::from_env(),
+        &mut |_| {},
+    )
+    .expect("the fixture loads");
+    let picture = root.join("images/photo.jpg").display().to_string();
+    let mut got = Vec::new();
+    p.run(&[picture], &Default::default(), 1, &mut |s| {
+        if let Stream::Thumbnail(t) = s {
+            got.push(t);
+        }
+        true
+    })
+    .expect("it runs");
+    assert_eq!(got.len(), 1);
+    let t = &got[0];
+    assert!(
+        t.width.max(t.height) == 64 && t.width.min(t.height) >= 1,
+        "{}×{}",
+        t.width,
+        t.height
+    );
+    assert_eq!(t.rgb.len(), t.width * t.height * 3);
+}
