@@ -10,6 +10,8 @@ pub mod classroom;
 pub mod cli;
 pub mod course;
 pub mod export_space;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod models;
 pub mod pipelines;
 pub mod progress;
