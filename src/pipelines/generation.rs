@@ -1,4 +1,5 @@
-//! Text generation with a llama-family GGUF model (SmolLM2): the prompt (plain, or a user message
+//! Text generation with a llama-family GGUF model (SmolLM2), or a safetensors llama / GPT-2
+//! (`causal_lm`): the prompt (plain, or a user message
 //! in the model's chat template), greedy or sampled decoding token by token with a KV cache,
 //! streaming, stop at end of text or max tokens, and speed measurements.
 
@@ -42,7 +43,14 @@ impl Generator {
         provision: &Provision,
         events: &mut dyn FnMut(ProvisionEvent),
     ) -> Result<Generator, PipelineError> {
-        let name = provision.gguf_name(model)?;
+        let name = match provision.gguf_name(model) {
+            Ok(name) => name,
+            // No GGUF file: a plain safetensors folder (llama-family, GPT-2), if it is one.
+            Err(e) => match super::causal_lm::load(model, provision, events)? {
+                Some(generator) => return Ok(generator),
+                None => return Err(e.into()),
+            },
+        };
         let path = provision.file(model, &name, events)?;
         events(ProvisionEvent::Note(format!("loading {name} into memory")));
         Generator::from_gguf(&path, WeightFormat::from_env())
@@ -80,6 +88,28 @@ impl Generator {
             context,
             device,
         })
+    }
+
+    /// A generator from parts another loader made (`causal_lm`: safetensors folders).
+    pub(crate) fn from_parts(
+        model: LlamaModel,
+        tokenizer: Tokenizer,
+        template: ChatTemplate,
+        stop_ids: Vec<u32>,
+        context: usize,
+    ) -> Generator {
+        let end_of_turn = template
+            .end_of_turn()
+            .and_then(|t| tokenizer.token_to_id(t));
+        Generator {
+            model,
+            tokenizer,
+            template,
+            stop_ids,
+            end_of_turn,
+            context,
+            device: Device::Cpu,
+        }
     }
 
     pub fn tokenizer(&self) -> &Tokenizer {

@@ -16,6 +16,8 @@ use super::q4_1_kernel::{dot, BlockKind, Matrix};
 pub enum LlamaModel {
     Candle(ModelWeights),
     Native(Box<NativeLlama>),
+    /// A safetensors model (`causal_lm`: llama-family, GPT-2).
+    Safetensors(Box<dyn super::causal_lm::CausalLm>),
 }
 
 impl LlamaModel {
@@ -31,6 +33,7 @@ impl LlamaModel {
                 let n = logits.len();
                 Tensor::from_vec(logits, (1, n), x.device())
             }
+            LlamaModel::Safetensors(m) => m.forward(x, index_pos),
         }
     }
 
@@ -38,6 +41,7 @@ impl LlamaModel {
         match self {
             LlamaModel::Candle(m) => m.clear_kv_cache(),
             LlamaModel::Native(m) => m.clear_kv_cache(),
+            LlamaModel::Safetensors(m) => m.clear_kv_cache(),
         }
     }
 }

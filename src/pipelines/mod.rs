@@ -10,6 +10,7 @@ use crate::task::Task;
 pub mod audio_wav;
 pub mod bert_heads;
 pub mod candidates;
+pub mod causal_lm;
 pub mod chat_template;
 pub mod classify;
 pub mod distilbert_body;
@@ -18,10 +19,12 @@ pub mod fill_mask;
 pub mod generation;
 pub mod gguf_load;
 pub mod gguf_tokenizer;
+pub mod gpt2_model;
 pub mod image_classification;
 pub mod image_preprocess;
 pub mod image_resample;
 pub mod llama_gguf;
+pub mod llama_safetensors;
 pub mod log_mel;
 pub mod marian_model;
 pub mod q4_1_kernel;
@@ -194,6 +197,8 @@ pub enum Stream {
     /// image-classification: a small copy of the picture (RGB rows, top to bottom), for the
     /// shell to show beside the labels. Sent once per picture, before the result.
     Thumbnail(Thumbnail),
+    /// automatic-speech-recognition: the clip being transcribed (its path) and its length.
+    Clip { path: String, seconds: f64 },
 }
 
 /// A small RGB picture: `rgb` holds `width` × `height` pixels, 3 bytes each, row by row.
