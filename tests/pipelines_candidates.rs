@@ -48,7 +48,7 @@ fn generation_reports_the_top_candidates_of_each_step() {
                     chosen,
                     candidates,
                 }),
-                Stream::SimilarityMatrix(_) | Stream::Thumbnail(_) => {
+                Stream::SimilarityMatrix(_) | Stream::Thumbnail(_) | Stream::Clip { .. } => {
                     panic!("only text and candidates in generation")
                 }
             }

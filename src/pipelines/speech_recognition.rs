@@ -274,6 +274,10 @@ impl SpeechRecognitionPipeline {
             .file_name()
             .map_or_else(|| trimmed.to_string(), |n| n.to_string_lossy().into_owned());
         self.notes.extend(audio.notes(&name));
+        stream(Stream::Clip {
+            path: trimmed.to_string(),
+            seconds: audio.seconds(),
+        });
         let language = self.language(params.language.as_deref())?;
         let pieces: Vec<&[f32]> = audio.samples.chunks(CHUNK_SAMPLES).collect();
         if pieces.len() > 1 {

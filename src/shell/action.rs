@@ -67,6 +67,8 @@ pub enum Action {
     PanelDown,
     /// Write the active exercise as a Gradio Space folder (`export.rs`).
     ExportSpace,
+    /// Play the exercise's last sound clip (`audio.rs`).
+    PlayClip,
 
     // The quiz panel.
     QuizUp,
@@ -86,6 +88,8 @@ pub enum Action {
     SaveFailed(String),
     /// `Effect::ExportSpace` was carried out: the folder written, or why it failed.
     SpaceExported(Result<super::export::SpaceWritten, String>),
+    /// `Effect::Play` could not start the player.
+    PlayFailed(String),
     /// Live preview: the course folder changed and was loaded again (or has errors).
     CourseReloaded(Result<crate::course::Course, Vec<crate::course::Problem>>),
 }
@@ -101,5 +105,10 @@ pub enum Effect {
     Save(Progress),
     /// Write this Space folder (off the UI thread), then feed back `Action::SpaceExported`.
     ExportSpace(super::export::SpaceJob),
+    /// Start an audio player on a clip, in the background.
+    Play {
+        player: String,
+        clip: String,
+    },
     Quit,
 }

@@ -129,6 +129,8 @@ pub struct App {
     pub(crate) course_end: bool,
     /// Models not on this computer yet, and which ones the student agreed to download.
     pub(crate) downloads: super::downloads::Downloads,
+    /// The audio player found at start (`audio.rs`), if any.
+    pub(crate) audio_player: Option<String>,
 }
 
 impl App {
@@ -200,6 +202,7 @@ impl App {
             course_errors: Vec::new(),
             course_end: false,
             downloads: Default::default(),
+            audio_player: None,
         };
         app.step = app.saved_step(lesson);
         app
@@ -385,7 +388,12 @@ impl App {
             }
             Action::Run => self.run(),
             Action::ExportSpace => self.export_space(),
+            Action::PlayClip => self.play_clip(),
             Action::SpaceExported(result) => self.space_exported(result),
+            Action::PlayFailed(why) => {
+                self.set_status(StatusKind::Warning, strings::play_failed(&why));
+                vec![]
+            }
             Action::ChartPrev | Action::ChartNext | Action::ToggleIds => self.chart_key(action),
             Action::Cancel => self.cancel(),
             Action::Hint => self.hint(),

@@ -24,6 +24,8 @@ pub struct Charts {
     pub selected: Option<usize>,
     /// sentence-similarity with three or more texts: every pair.
     pub matrix: Option<Vec<Vec<f32>>>,
+    /// automatic-speech-recognition: the clips transcribed.
+    pub clips: Vec<Clip>,
     /// image-classification: the pictures classified, small.
     pub pictures: Vec<crate::pipelines::Thumbnail>,
     /// Show each token's id beside it (tokenize).
@@ -31,6 +33,13 @@ pub struct Charts {
     /// When the first and the latest step arrived, for tokens/s while generating.
     first_at: Option<Instant>,
     latest_at: Option<Instant>,
+}
+
+/// A sound clip a pipeline listened to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clip {
+    pub path: String,
+    pub seconds: f64,
 }
 
 impl Charts {
@@ -62,6 +71,10 @@ impl Charts {
             }
             Stream::SimilarityMatrix(m) => self.matrix = Some(m.clone()),
             Stream::Thumbnail(t) => self.pictures.push(t.clone()),
+            Stream::Clip { path, seconds } => self.clips.push(Clip {
+                path: path.clone(),
+                seconds: *seconds,
+            }),
             Stream::Text { .. } => {}
         }
     }

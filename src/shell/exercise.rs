@@ -15,7 +15,7 @@ pub const MAX_FIELD_CHARS: usize = 4000;
 
 impl App {
     /// The exercise the keys act on, with its key.
-    fn active_exercise(&self) -> Option<(PanelKey, Exercise)> {
+    pub(crate) fn active_exercise(&self) -> Option<(PanelKey, Exercise)> {
         match self.active_panel() {
             Some(Panel::Exercise(e)) => Some((self.key(&e.id), e.clone())),
             _ => None,

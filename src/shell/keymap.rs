@@ -129,6 +129,7 @@ fn reading(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('.') | KeyCode::Char('>') => Action::ChartNext,
         KeyCode::Char('t') => Action::ToggleIds,
         KeyCode::Char('x') => Action::ExportSpace,
+        KeyCode::Char('a') => Action::PlayClip,
         KeyCode::Char('l') | KeyCode::Esc => Action::ShowLessons,
         _ => return None,
     })

@@ -7,6 +7,7 @@
 
 mod action;
 mod app;
+pub mod audio;
 pub mod charts;
 pub mod downloads;
 mod exercise;

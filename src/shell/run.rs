@@ -118,6 +118,7 @@ async fn event_loop(
     let missing = super::downloads::missing_models(&course, &provision);
     let mut app = App::new(course, progress, warning);
     app.set_missing_models(missing);
+    app.set_audio_player(super::audio::find_player());
 
     let (mut terminal, guard) = TerminalGuard::set_up()?;
     let (term_tx, mut term_rx) = unbounded_channel::<Event>();
@@ -175,6 +176,11 @@ async fn event_loop(
                 Effect::Cancel => worker.cancel(),
                 Effect::Save(progress) => saver.save(progress),
                 Effect::ExportSpace(job) => export_in_background(job, export_tx.clone()),
+                Effect::Play { player, clip } => {
+                    if let Err(e) = super::audio::play(&player, &clip) {
+                        app.update(Action::PlayFailed(e.to_string()));
+                    }
+                }
                 Effect::Quit => break 'outer Ok(()),
             }
         }

@@ -119,7 +119,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("h / F1", "next hint (F1 while typing)"),
     ("[ ] / Shift-↑↓", "scroll the exercise panel"),
     (", .", "earlier / later next-token choices"),
-    ("t", "show / hide token ids"),
+    ("t / a", "show / hide token ids / play the sound clip"),
     ("x", "save the exercise as a Space (./spaces)"),
     ("Esc / Ctrl-C", "stop a run; Esc also stops typing"),
     ("Quiz", ""),
@@ -193,6 +193,24 @@ pub fn step_title(lesson: &str, step: &str) -> String {
 
 pub fn no_model(task: &str) -> String {
     format!("no model is set for the task {task}: the course names none in course.yaml `models:` and the exercise has no `model:`.")
+}
+
+pub const NO_CLIP: &str = "No sound clip here to play: run a speech recognition exercise first.";
+pub const NO_PLAYER: &str =
+    "No audio player found on this computer (paplay, aplay, afplay, ffplay or play).";
+
+pub fn play_failed(why: &str) -> String {
+    format!("Could not start the audio player: {why}")
+}
+
+pub fn playing(clip: &str, player: &str) -> String {
+    format!("Playing {clip} with {player}…")
+}
+
+/// A clip's line under a transcript.
+pub fn clip_line(name: &str, seconds: f64, can_play: bool) -> String {
+    let how = if can_play { " · a: play it" } else { "" };
+    format!("🔊 {name} · {seconds:.1} s{how}")
 }
 
 /// Before the first run on a model that is not on this computer.

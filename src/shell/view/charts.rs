@@ -30,12 +30,14 @@ pub(super) fn result(
     }
 }
 
-/// The charts under a finished run's verdict: the candidates of the generation's steps, or the
-/// heatmap of every pair of sentences.
+/// The charts under a finished run's verdict: the candidates of the generation's steps, the
+/// heatmap of every pair of sentences, the clips heard (`can_play`: an audio player exists), the
+/// pictures seen.
 pub(super) fn after(
     output: &PipelineOutput,
     inputs: &[String],
     charts: Option<&Charts>,
+    can_play: bool,
     width: usize,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
@@ -49,6 +51,15 @@ pub(super) fn after(
     if let Some(matrix) = &charts.matrix {
         out.push(Line::default());
         out.extend(heatmap(inputs, matrix, width));
+    }
+    for clip in &charts.clips {
+        let name = std::path::Path::new(&clip.path)
+            .file_name()
+            .map_or(clip.path.clone(), |n| n.to_string_lossy().into_owned());
+        out.push(Line::styled(
+            crate::shell::strings::clip_line(&name, clip.seconds, can_play),
+            crate::shell::theme::dim(),
+        ));
     }
     for picture in &charts.pictures {
         out.push(Line::default());

@@ -175,7 +175,14 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                 }
             }
             if let Ok(out) = output {
-                body.extend(charts::after(out, inputs, ui.map(|u| &u.charts), width));
+                let can_play = app.audio_player.is_some();
+                body.extend(charts::after(
+                    out,
+                    inputs,
+                    ui.map(|u| &u.charts),
+                    can_play,
+                    width,
+                ));
             }
         }
         (None, _) => {
