@@ -29,7 +29,9 @@ fn the_first_run_on_a_missing_model_offers_the_download_then_runs() {
     match &app.exercise_ui(1, "pair").expect("panel").outcome {
         Outcome::Notice(m) => {
             assert!(
-                m.contains(MINILM) && m.contains("downloads 90 MB into") && m.contains("Enter again"),
+                m.contains(MINILM)
+                    && m.contains("downloads 90 MB into")
+                    && m.contains("Enter again"),
                 "{m}"
             )
         }
