@@ -11,6 +11,7 @@ use serde_json::Value;
 use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::distilbert_body::{DistilBert, EPS as DISTILBERT_EPS};
+use super::read_json;
 use super::roberta_body::{is_roberta, ModernBertBody, RobertaBody};
 use super::{model_error, PipelineError};
 use crate::course::ModelRef;
@@ -345,13 +346,6 @@ fn activation(config: &Value) -> Result<Activation, PipelineError> {
         .unwrap_or("gelu");
     serde_json::from_value(Value::String(name.to_string()))
         .map_err(|_| model_error(format!("unknown activation \"{name}\" in config.json")))
-}
-
-fn read_json(path: &Path) -> Result<Value, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
 }
 
 /// The character index of byte offset `byte` in `text` (transformers counts characters).

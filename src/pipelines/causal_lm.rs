@@ -13,6 +13,7 @@ use tokenizers::Tokenizer;
 use super::chat_template::ChatTemplate;
 use super::generation::Generator;
 use super::llama_gguf::LlamaModel;
+use super::read_json;
 use super::{gpt2_model, llama_safetensors, model_error, PipelineError};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -130,13 +131,6 @@ fn unsupported(arch: &str) -> PipelineError {
          text-generation runs {} models (or a llama GGUF file)",
         SUPPORTED.join(" and ")
     ))
-}
-
-fn read_json(path: &Path) -> Result<Value, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
 }
 
 /// The first architecture config.json names, if this file runs it.

@@ -10,6 +10,7 @@ use candle_transformers::models::bert::{BertModel, Config};
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
+use super::read_json_as as read_json;
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -269,13 +270,6 @@ fn check_texts(texts: &[String]) -> Result<(), PipelineError> {
         }));
     }
     Ok(())
-}
-
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{}: not a valid model file: {e}", path.display())))
 }
 
 /// `feature-extraction` or `sentence-similarity` on a loaded embedder.

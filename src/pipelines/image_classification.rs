@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::classify::LabelScore;
 use super::image_preprocess::{load_image, Preprocessor};
+use super::read_json;
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -117,8 +118,12 @@ impl ImageClassificationPipeline {
 
     /// Every label with its probability for the picture at `path`, likeliest first.
     pub fn classify(&self, path: &str) -> Result<Vec<LabelScore>, PipelineError> {
-        let img = load_image(path)?;
-        let logits = self.logits(&self.preprocessor.tensor(&img)?)?;
+        self.classify_image(&load_image(path)?)
+    }
+
+    /// Every label with its probability for a picture already read.
+    fn classify_image(&self, img: &image::RgbImage) -> Result<Vec<LabelScore>, PipelineError> {
+        let logits = self.logits(&self.preprocessor.tensor(img)?)?;
         Ok(ranked(&self.labels, &logits))
     }
 }
@@ -214,13 +219,6 @@ fn labels(config: &Value) -> Result<Vec<String>, PipelineError> {
         .collect())
 }
 
-fn read_json(path: &Path) -> Result<Value, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
-}
-
 impl Pipeline for ImageClassificationPipeline {
     fn task(&self) -> Task {
         Task::ImageClassification
@@ -242,10 +240,9 @@ impl Pipeline for ImageClassificationPipeline {
         let k = params.top_k.unwrap_or(DEFAULT_TOP_K).max(1);
         let mut out = Vec::with_capacity(inputs.len());
         for path in inputs {
-            if let Ok(img) = load_image(path) {
-                stream(Stream::Thumbnail(super::thumbnail::of(&img, 64)));
-            }
-            let mut labels = self.classify(path)?;
+            let img = load_image(path)?;
+            stream(Stream::Thumbnail(super::thumbnail::of(&img, 64)));
+            let mut labels = self.classify_image(&img)?;
             labels.truncate(k);
             out.push(labels);
         }

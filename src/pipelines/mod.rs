@@ -314,6 +314,21 @@ pub fn load(
     })
 }
 
+/// A model's JSON file (config.json, preprocessor_config.json…) read and parsed, or a clear error.
+pub(crate) fn read_json(path: &std::path::Path) -> Result<serde_json::Value, PipelineError> {
+    read_json_as(path)
+}
+
+/// A JSON file read into `T`.
+pub(crate) fn read_json_as<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<T, PipelineError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
+}
+
 /// A model error with a message.
 pub(crate) fn model_error(message: impl Into<String>) -> PipelineError {
     PipelineError::Model(message.into())

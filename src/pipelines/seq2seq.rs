@@ -9,8 +9,6 @@
 //! ("summarize: ", "translate English to French: ") goes in front of each text. Marian models
 //! translate one fixed language pair and have no prefix; `--src-lang`/`--tgt-lang` are ignored.
 
-use std::path::Path;
-
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use serde::ser::{SerializeMap, Serializer};
@@ -18,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::marian_model::MarianModel;
+use super::read_json;
 use super::sentencepiece::MarianTokenizer;
 use super::seq2seq_search::{self, Seq2SeqModel, Settings};
 use super::t5_model::T5Model;
@@ -99,13 +98,6 @@ pub struct Seq2SeqPipeline {
     max_decoder: Option<usize>,
     is_t5: bool,
     notes: Vec<String>,
-}
-
-fn read_json(path: &Path) -> Result<Value, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} isn't valid JSON: {e}", path.display())))
 }
 
 impl Seq2SeqPipeline {

@@ -16,6 +16,7 @@ use tokenizers::Tokenizer;
 use super::audio_wav::{self, Audio};
 use super::gguf_tokenizer::TextStreamer;
 use super::log_mel::{LogMel, CHUNK_SAMPLES, N_FRAMES};
+use super::read_json;
 use super::whisper_prompt::WhisperPrompt;
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, StopReason, Stream};
 use crate::course::ModelRef;
@@ -41,13 +42,6 @@ pub struct SpeechRecognitionPipeline {
     prompt: WhisperPrompt,
     device: Device,
     notes: Vec<String>,
-}
-
-fn read_json(path: &Path) -> Result<Value, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} isn't valid JSON: {e}", path.display())))
 }
 
 impl SpeechRecognitionPipeline {
