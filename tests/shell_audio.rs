@@ -84,15 +84,22 @@ fn the_player_found_on_path_is_started_with_the_clip() {
     .unwrap();
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     // PATH is read by find_player only; this test sets it for this process alone.
+    let saved = std::env::var_os("PATH");
     std::env::set_var("PATH", dir.path());
-    assert_eq!(audio::find_player().as_deref(), Some("aplay"));
-    audio::play(&fake.display().to_string(), "clip.wav").expect("the player starts");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !log.exists() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    let found = audio::find_player();
+    if let Some(path) = saved {
+        std::env::set_var("PATH", path);
     }
-    let args = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(args.trim().ends_with("clip.wav"), "{args}");
+    assert_eq!(found.as_deref(), Some("aplay"));
+    audio::play(&fake.display().to_string(), "clip.wav").expect("the player starts");
+    // The shell creates the log before echo writes into it: wait for the whole line, not the file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut args = String::new();
+    while !args.ends_with('\n') && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        args = std::fs::read_to_string(&log).unwrap_or_default();
+    }
+    assert!(args.trim().ends_with("clip.wav"), "the player got {args:?}");
 }
 
 #[test]
