@@ -114,7 +114,7 @@ fn training_on_the_students_examples_is_tested_on_the_heldout_set() {
     let started = std::time::Instant::now();
     let out = run(&mut p, &[sport, food]).unwrap();
     assert!(
-        started.elapsed().as_secs_f64() < 5.0,
+        started.elapsed().as_secs_f64() < 60.0, // a runaway guard, not a benchmark
         "{:?}",
         started.elapsed()
     );

@@ -35,7 +35,7 @@ fn a_100_kb_paste_is_capped_quickly_with_a_word_why() {
     let _ = render(&app, 80, 24);
     let took = started.elapsed();
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(took < Duration::from_secs(2), "took {took:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}"); // quadratic editing would take minutes
     let value = field(&app);
     assert_eq!(value.chars().count(), MAX_FIELD_CHARS - 200 + 7);
     assert!(big.starts_with(&value[..value.len() - 7]));
