@@ -5,31 +5,19 @@
 //! text and character offsets exactly, scores within 1e-4, including a context long enough to
 //! be read in two overlapping windows.
 
-use std::path::PathBuf;
+#[path = "common/parity.rs"]
+mod parity;
 
 use hftutor::course::ModelRef;
 use hftutor::models::Provision;
 use hftutor::pipelines::question_answering::Answer;
 use hftutor::pipelines::{self, Pipeline, PipelineError, PipelineOutput, RunParams};
 use hftutor::task::Task;
+use parity::{expected, folder, TOLERANCE};
 use serde_json::{json, Value};
 
-const TOLERANCE: f64 = 1e-4;
-
-fn folder(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/parity")
-        .join(name)
-}
-
 fn load(name: &str) -> Box<dyn Pipeline> {
-    pipelines::load(
-        Task::QuestionAnswering,
-        &ModelRef::new(folder(name).to_string_lossy()),
-        &Provision::from_env(),
-        &mut |_| {},
-    )
-    .expect("the fixture model loads")
+    parity::load(Task::QuestionAnswering, name)
 }
 
 fn ask(p: &mut Box<dyn Pipeline>, question: &str, context: &str, top_k: usize) -> Vec<Answer> {
@@ -48,10 +36,8 @@ fn ask(p: &mut Box<dyn Pipeline>, question: &str, context: &str, top_k: usize) -
 }
 
 fn check_against_transformers(name: &str) {
-    let text = std::fs::read_to_string(folder(name).join("expected.json")).unwrap();
-    let exp: Value = serde_json::from_str(&text).unwrap();
-    let runs = exp["question_answering"].as_array().unwrap();
-    assert_eq!(runs.len(), 10);
+    let exp = expected(name);
+    let runs = parity::runs(&exp, "question_answering", 10);
     let mut p = load(name);
     let mut worst: f64 = 0.0;
     let mut windowed = false;
@@ -70,14 +56,7 @@ fn check_against_transformers(name: &str) {
             assert_eq!(g.answer, w["answer"].as_str().unwrap(), "{ctx}");
             assert_eq!(g.start as u64, w["start"].as_u64().unwrap(), "{ctx}");
             assert_eq!(g.end as u64, w["end"].as_u64().unwrap(), "{ctx}");
-            let diff = (f64::from(g.score) - w["score"].as_f64().unwrap()).abs();
-            assert!(
-                diff < TOLERANCE,
-                "{ctx}: score {} vs {}",
-                g.score,
-                w["score"]
-            );
-            worst = worst.max(diff);
+            parity::close(&ctx, g.score, &w["score"], &mut worst);
             // The JSON has transformers' keys and no others.
             let keys = serde_json::to_value(g).unwrap();
             let mut keys: Vec<&String> = keys.as_object().unwrap().keys().collect();
@@ -111,8 +90,7 @@ fn distilbert_answers_match_transformers() {
 #[test]
 fn the_long_context_note_says_it_was_read_in_parts() {
     let mut p = load("bert_qa");
-    let text = std::fs::read_to_string(folder("bert_qa").join("expected.json")).unwrap();
-    let exp: Value = serde_json::from_str(&text).unwrap();
+    let exp = expected("bert_qa");
     let long = exp["question_answering"][8]["context"].as_str().unwrap();
     ask(&mut p, "Who is in New York?", long, 1);
     assert_eq!(

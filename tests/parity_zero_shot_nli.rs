@@ -6,32 +6,20 @@
 //! same order exactly, scores within 1e-4, single- and multi-label, a custom hypothesis template,
 //! one label, and a text longer than the model reads.
 
-use std::path::PathBuf;
+#[path = "common/parity.rs"]
+mod parity;
 
 use hftutor::course::ModelRef;
 use hftutor::models::Provision;
 use hftutor::pipelines::zero_shot::ZeroShotResult;
 use hftutor::pipelines::zero_shot_nli;
-use hftutor::pipelines::{self, Pipeline, PipelineError, PipelineOutput, RunParams};
+use hftutor::pipelines::{Pipeline, PipelineError, PipelineOutput, RunParams};
 use hftutor::task::Task;
+use parity::{expected, folder, TOLERANCE};
 use serde_json::Value;
 
-const TOLERANCE: f64 = 1e-4;
-
-fn folder(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/parity")
-        .join(name)
-}
-
 fn load(name: &str) -> Box<dyn Pipeline> {
-    pipelines::load(
-        Task::ZeroShotClassification,
-        &ModelRef::new(folder(name).to_string_lossy()),
-        &Provision::from_env(),
-        &mut |_| {},
-    )
-    .unwrap_or_else(|e| panic!("the fixture model {name} loads: {e}"))
+    parity::load(Task::ZeroShotClassification, name)
 }
 
 fn classify(
@@ -55,8 +43,7 @@ fn classify(
 
 fn check_parity(name: &str) -> f64 {
     let mut p = load(name);
-    let text = std::fs::read_to_string(folder(name).join("expected.json")).unwrap();
-    let exp: Value = serde_json::from_str(&text).unwrap();
+    let exp = expected(name);
     let runs = exp["zero_shot"].as_array().unwrap();
     assert_eq!(runs.len(), 11);
     let mut worst: f64 = 0.0;
@@ -175,8 +162,7 @@ fn cli_json(args: &[&str]) -> Value {
 
 #[test]
 fn the_command_line_flags_reach_the_nli_pipeline() {
-    let text = std::fs::read_to_string(folder("nli_zero_shot").join("expected.json")).unwrap();
-    let exp: Value = serde_json::from_str(&text).unwrap();
+    let exp = expected("nli_zero_shot");
     let runs = exp["zero_shot"].as_array().unwrap();
     let templated = runs
         .iter()

@@ -1,5 +1,5 @@
-//! JSON Schemas for the YAML a teacher writes (course.yaml, front matter, ```exercise and
-//! ```quiz blocks), generated with schemars from the same serde structs that read the files
+//! JSON Schemas for the YAML a teacher writes (course.yaml, front matter, `exercise` and
+//! `quiz` blocks), generated with schemars from the same serde structs that read the files
 //! (src/course/raw.rs), so a new field or check kind shows up in editors by itself.
 
 use std::borrow::Cow;
