@@ -136,8 +136,10 @@ fn made_up_output(task: Task, texts: &[String], bytes: &[u8]) -> PipelineOutput 
 
 /// The tiny parity-fixture models (tests/fixtures/parity), loaded once: a student's text goes
 /// through the real tokenizer, truncation, model and post-processing of each BERT-family head.
-fn tiny_pipelines() -> &'static Mutex<Vec<(Task, Box<dyn Pipeline>)>> {
-    static ALL: OnceLock<Mutex<Vec<(Task, Box<dyn Pipeline>)>>> = OnceLock::new();
+type TinyPipelines = Mutex<Vec<(Task, Box<dyn Pipeline>)>>;
+
+fn tiny_pipelines() -> &'static TinyPipelines {
+    static ALL: OnceLock<TinyPipelines> = OnceLock::new();
     ALL.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity");
         let wanted = [

@@ -122,7 +122,7 @@ fn speech_recognition_streams_the_clip_and_its_length() {
         ..Default::default()
     };
     let mut clips = Vec::new();
-    p.run(&[clip.clone()], &params, 1, &mut |s| {
+    p.run(std::slice::from_ref(&clip), &params, 1, &mut |s| {
         if let Stream::Clip { path, seconds } = s {
             clips.push((path, seconds));
         }

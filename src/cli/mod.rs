@@ -36,6 +36,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run: boxing would buy nothing
 pub enum Command {
     /// Validate a course folder (default: the built-in course); prints path:line:col: message.
     Check {

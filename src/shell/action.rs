@@ -96,6 +96,7 @@ pub enum Action {
 
 /// What `App::update` asks the run loop to do.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // a handful per key press, moved once: not worth a box
 pub enum Effect {
     /// Send this job to the model worker, then feed back `Action::Submitted(id)`.
     Submit(JobRequest),
