@@ -80,6 +80,11 @@ fn kill_9_during_saves_leaves_a_whole_file() {
     let path = dir.path().join("course.json");
     let store = ProgressStore::at(&path);
     store.save(&big_progress(0)).expect("first save");
+    // One save's length here (the JSON is read, merged and written: a debug build on a busy
+    // machine takes far longer than a quiet one), so the kills can be spread over whole saves.
+    let timed = Instant::now();
+    store.save(&big_progress(0)).expect("timed save");
+    let cycle = timed.elapsed().max(Duration::from_millis(5));
     let mut mid_save = 0;
     // At least 40 rounds, and on until 3 kills have landed mid-write (each round hits the
     // write window only a few percent of the time; 400 rounds make a miss vanishingly rare).
@@ -93,7 +98,7 @@ fn kill_9_during_saves_leaves_a_whole_file() {
         let _ = std::fs::remove_file(&ready);
         let mut child = spawn_child(&path);
         // Wait until the child is saving (its start-up time varies a lot between machines),
-        // then kill at a different moment each round: 0 to 24 ms into its saves.
+        // then kill at a different moment each round, spread over one and a half saves.
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while !ready.exists() {
             assert!(
@@ -102,7 +107,7 @@ fn kill_9_during_saves_leaves_a_whole_file() {
             );
             std::thread::sleep(Duration::from_millis(2));
         }
-        std::thread::sleep(Duration::from_millis((round as u64 * 7) % 25));
+        std::thread::sleep(cycle.mul_f64(((round * 37) % 100) as f64 / 66.0));
         child.kill().expect("kill -9");
         child.wait().expect("reap");
         let temps = std::fs::read_dir(dir.path())
