@@ -31,8 +31,8 @@ pub struct PipelineArgs {
     /// Most tokens to write (default 40; summarization/translation: the model's own setting).
     #[arg(long)]
     pub max_new_tokens: Option<usize>,
-    /// summarization / translation: beam search with this many beams (1 is greedy; default: the
-    /// model's own setting).
+    /// summarization / translation / automatic-speech-recognition: beam search with this many
+    /// beams (1 is greedy; default: the model's own setting, or 5 for speech as transformers).
     #[arg(long)]
     pub num_beams: Option<usize>,
     /// translation with T5: translate from this language (en) …
@@ -112,7 +112,9 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         }
     };
     let params = RunParams {
-        max_new_tokens: args.max_new_tokens.unwrap_or(40),
+        max_new_tokens: args
+            .max_new_tokens
+            .unwrap_or(crate::pipelines::DEFAULT_MAX_NEW_TOKENS),
         temperature: args.temperature,
         top_k: args.top_k,
         top_p: args.top_p,

@@ -21,7 +21,11 @@ fn tasks_of(key: &str) -> &'static [Task] {
         "context" => &[Task::QuestionAnswering],
         "targets" => &[Task::FillMask],
         "aggregation_strategy" => &[Task::TokenClassification],
-        "num_beams" => &[Task::Summarization, Task::Translation],
+        "num_beams" => &[
+            Task::Summarization,
+            Task::Translation,
+            Task::AutomaticSpeechRecognition,
+        ],
         "language" => &[Task::AutomaticSpeechRecognition],
         "multi_label" | "hypothesis_template" => &[Task::ZeroShotClassification],
         // temperature, top_k, top_p, seed, chat, system

@@ -103,14 +103,17 @@ pub(super) fn pull(
         .ok_or_else(|| ProvisionError::Other(format!("{}: nothing was downloaded", model.id)))
 }
 
-/// The files worth pulling from a Hub listing: configs, tokenizers, model card and one set of
-/// weights (safetensors before PyTorch .bin), or just the chosen GGUF.
+/// The files worth pulling from a Hub listing: configs, tokenizers (SentencePiece `.spm` too, as
+/// Marian has them), model card and one set of weights (`model.safetensors` or its shards before
+/// PyTorch .bin; safetensors only in a subfolder don't count), or just the chosen GGUF.
 pub(super) fn wanted_files(files: &[String], gguf: Option<&str>) -> Vec<String> {
     if let Some(g) = gguf {
         return files.iter().filter(|f| f.as_str() == g).cloned().collect();
     }
     let skip_dirs = ["onnx/", "openvino/", "tf/", "flax/", "coreml/", "runs/"];
-    let has_safetensors = files.iter().any(|f| f.ends_with(".safetensors"));
+    let has_safetensors = files
+        .iter()
+        .any(|f| f == "model.safetensors" || f == "model.safetensors.index.json");
     files
         .iter()
         .filter(|f| ids::check_repo_path(f).is_ok())
@@ -124,6 +127,7 @@ pub(super) fn wanted_files(files: &[String], gguf: Option<&str>) -> Vec<String> 
                 ".json",
                 ".txt",
                 ".model",
+                ".spm",
                 ".md",
                 ".safetensors",
                 ".tiktoken",
@@ -165,6 +169,42 @@ mod tests {
                 "README.md"
             ]
         );
+        // opus-mt's main branch: PyTorch weights and SentencePiece files, no safetensors.
+        let files: Vec<String> = [
+            "config.json",
+            "pytorch_model.bin",
+            "source.spm",
+            "target.spm",
+            "vocab.json",
+            "tf_model.h5",
+            "rust_model.ot",
+            "2_Dense/model.safetensors",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            wanted_files(&files, None),
+            [
+                "config.json",
+                "pytorch_model.bin",
+                "source.spm",
+                "target.spm",
+                "vocab.json",
+                "2_Dense/model.safetensors"
+            ]
+        );
+        // A sharded model: the index and every shard, no .bin.
+        let files: Vec<String> = [
+            "model.safetensors.index.json",
+            "model-00001-of-00002.safetensors",
+            "model-00002-of-00002.safetensors",
+            "pytorch_model.bin",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(wanted_files(&files, None), files[..3]);
         let ggufs = vec!["a.Q4.gguf".to_string(), "a.Q8.gguf".to_string()];
         assert_eq!(wanted_files(&ggufs, Some("a.Q8.gguf")), ["a.Q8.gguf"]);
     }

@@ -13,7 +13,7 @@ use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, Tru
 use super::distilbert_body::{DistilBert, EPS as DISTILBERT_EPS};
 use super::read_json;
 use super::roberta_body::{is_roberta, ModernBertBody, RobertaBody};
-use super::{model_error, PipelineError};
+use super::{model_error, weights, PipelineError};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
 
@@ -48,24 +48,21 @@ impl Encoder {
     ) -> Result<Encoder, PipelineError> {
         let config = provision.file(model, "config.json", events)?;
         let tokenizer = provision.file(model, "tokenizer.json", events)?;
-        let weights = provision.file(model, "model.safetensors", events)?;
+        let weights = weights::load(provision, model, events, DType::F32, &Device::Cpu)?;
         let tokenizer_config = provision.file(model, "tokenizer_config.json", events).ok();
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
-        Encoder::from_files(&config, &tokenizer, &weights, tokenizer_config.as_deref())
+        Encoder::from_files(&config, &tokenizer, weights.vb, tokenizer_config.as_deref())
     }
 
+    /// Builds the encoder from its files and its weights (see [`weights::load`]).
     pub fn from_files(
         config: &Path,
         tokenizer: &Path,
-        weights: &Path,
+        vb: VarBuilder<'static>,
         tokenizer_config: Option<&Path>,
     ) -> Result<Encoder, PipelineError> {
         let config: Value = read_json(config)?;
         let tokenizer_config = tokenizer_config.map(read_json).transpose()?;
-        let device = Device::Cpu;
-        // SAFETY: the file is mapped read-only; hftutor never writes model files while running.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device) }
-            .map_err(|e| model_error(format!("can't read {}: {e}", weights.display())))?;
         let model_type = config["model_type"].as_str().unwrap_or("bert").to_string();
         let parse = |what: &str, e: serde_json::Error| {
             model_error(format!("config.json doesn't describe a {what} model: {e}"))

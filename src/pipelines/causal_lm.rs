@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
 use serde_json::Value;
 use tokenizers::Tokenizer;
 
@@ -14,6 +13,7 @@ use super::chat_template::ChatTemplate;
 use super::generation::Generator;
 use super::llama_gguf::LlamaModel;
 use super::read_json;
+use super::weights::{self, WeightFiles};
 use super::{gpt2_model, llama_safetensors, model_error, PipelineError};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -42,14 +42,15 @@ pub fn load(
     let config = read_json(&config_path)?;
     let arch = architecture(&config)?;
     let tokenizer_path = provision.file(model, "tokenizer.json", events)?;
-    let weights = provision.file(model, "model.safetensors", events)?;
+    let weights = weights::find(provision, model, events)?;
     // Optional files: absent ones are simply not used.
     let mut optional = |name: &str| provision.file(model, name, &mut *events).ok();
     let generation_config = optional("generation_config.json");
     let tokenizer_config = optional("tokenizer_config.json");
     let jinja = optional("chat_template.jinja");
     events(ProvisionEvent::Note(format!(
-        "loading {arch} from model.safetensors into memory"
+        "loading {arch} into memory ({})",
+        weights.note()
     )));
     let files = Files {
         config,
@@ -68,7 +69,7 @@ pub struct Files {
     pub config: Value,
     pub arch: String,
     pub tokenizer: PathBuf,
-    pub weights: PathBuf,
+    pub weights: WeightFiles,
     pub generation_config: Option<PathBuf>,
     pub tokenizer_config: Option<PathBuf>,
     pub jinja: Option<PathBuf>,
@@ -95,13 +96,10 @@ pub fn from_files(files: &Files) -> Result<Generator, PipelineError> {
 pub fn build_model(
     arch: &str,
     config: &Value,
-    weights: &Path,
+    weights: &WeightFiles,
 ) -> Result<(Box<dyn CausalLm>, usize), PipelineError> {
-    let device = Device::Cpu;
-    let name = weights.display().to_string();
-    // SAFETY: the file is mapped read-only; the cache does not change files under a model.
-    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device) }
-        .map_err(|e| model_error(format!("{name} is not a readable safetensors file: {e}")))?;
+    let vb = weights.open(DType::F32, &Device::Cpu)?;
+    let name = weights.path().display().to_string();
     let fail = |e: candle_core::Error| model_error(format!("{name}: {e}"));
     Ok(match arch {
         "LlamaForCausalLM" => {
@@ -118,11 +116,11 @@ pub fn build_model(
     })
 }
 
-/// The forward pass of the safetensors model in folder `dir` (config.json + model.safetensors).
+/// The forward pass of the model in folder `dir` (config.json + weights, see [`weights::in_dir`]).
 pub fn load_dir(dir: &Path) -> Result<Box<dyn CausalLm>, PipelineError> {
     let config = read_json(&dir.join("config.json"))?;
     let arch = architecture(&config)?;
-    Ok(build_model(&arch, &config, &dir.join("model.safetensors"))?.0)
+    Ok(build_model(&arch, &config, &weights::in_dir(dir)?)?.0)
 }
 
 fn unsupported(arch: &str) -> PipelineError {

@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use super::read_json_as as read_json;
+use super::weights::{self, WeightFiles};
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -45,7 +45,7 @@ struct PoolingConfig {
 pub struct EmbedderFiles<'a> {
     pub config: &'a Path,
     pub tokenizer: &'a Path,
-    pub weights: &'a Path,
+    pub weights: &'a WeightFiles,
     /// `sentence_bert_config.json` (for `max_seq_length`), if the model has one.
     pub sentence_config: Option<&'a Path>,
     /// `1_Pooling/config.json`, if the model has one (mean pooling otherwise).
@@ -60,6 +60,8 @@ pub struct Embedder {
     max_len: usize,
     pad_id: u32,
     device: Device,
+    /// Which weights file was read, when it's not the usual model.safetensors (told once).
+    weights_note: Option<String>,
 }
 
 /// Embeddings of a batch of texts, with the texts that had to be cut.
@@ -79,7 +81,8 @@ impl Embedder {
     ) -> Result<Embedder, PipelineError> {
         let config = provision.file(model, "config.json", events)?;
         let tokenizer = provision.file(model, "tokenizer.json", events)?;
-        let weights = provision.file(model, "model.safetensors", events)?;
+        let weights = weights::find(provision, model, events)?;
+        events(ProvisionEvent::Note(weights.note()));
         // Optional: plain BERT checkpoints don't have them.
         let sentence_config = provision
             .file(model, "sentence_bert_config.json", events)
@@ -139,10 +142,7 @@ impl Embedder {
             .token_to_id("[PAD]")
             .unwrap_or(config.pad_token_id as u32);
         let device = Device::Cpu;
-        // SAFETY: the file is mapped read-only; hftutor never writes model files while running.
-        let vb =
-            unsafe { VarBuilder::from_mmaped_safetensors(&[files.weights], DType::F32, &device) }
-                .map_err(|e| model_error(format!("can't read {}: {e}", files.weights.display())))?;
+        let vb = files.weights.open(DType::F32, &device)?;
         let model = BertModel::load(vb, &config)?;
         Ok(Embedder {
             model,
@@ -151,6 +151,7 @@ impl Embedder {
             max_len,
             pad_id,
             device,
+            weights_note: (!files.weights.is_plain()).then(|| files.weights.note()),
         })
     }
 
@@ -302,6 +303,7 @@ impl Pipeline for EmbeddingPipeline {
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         self.notes.clear();
+        self.notes.extend(self.embedder.weights_note.take());
         if self.task == Task::SentenceSimilarity && inputs.len() < 2 {
             return Err(PipelineError::BadInput(
                 "similarity needs at least two sentences: the first is compared with each of the others"

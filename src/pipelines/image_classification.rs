@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::classify::LabelScore;
 use super::image_preprocess::{load_image, Preprocessor};
 use super::read_json;
+use super::weights;
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -45,7 +46,7 @@ pub struct ImageClassificationPipeline {
 }
 
 impl ImageClassificationPipeline {
-    /// Fetches config.json, preprocessor_config.json and model.safetensors through `provision`.
+    /// Fetches config.json, preprocessor_config.json and the weights through `provision`.
     pub fn load(
         model: &ModelRef,
         provision: &Provision,
@@ -54,23 +55,20 @@ impl ImageClassificationPipeline {
         let config = provision.file(model, "config.json", events)?;
         architecture(&read_json(&config)?)?;
         let preprocessor = provision.file(model, "preprocessor_config.json", events)?;
-        let weights = provision.file(model, "model.safetensors", events)?;
+        let weights = weights::load(provision, model, events, DType::F32, &Device::Cpu)?;
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
-        ImageClassificationPipeline::from_files(&config, &preprocessor, &weights)
+        ImageClassificationPipeline::from_files(&config, &preprocessor, weights.vb)
     }
 
+    /// Builds the classifier from its JSON files and its weights (see [`weights::load`]).
     pub fn from_files(
         config: &Path,
         preprocessor: &Path,
-        weights: &Path,
+        vb: VarBuilder<'static>,
     ) -> Result<ImageClassificationPipeline, PipelineError> {
         let config = read_json(config)?;
         let preprocessor = Preprocessor::from_config(&read_json(preprocessor)?)?;
         let labels = labels(&config)?;
-        // SAFETY: the file is mapped read-only; hftutor never writes model files while running.
-        let vb =
-            unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu) }
-                .map_err(|e| model_error(format!("can't read {}: {e}", weights.display())))?;
         let arch = architecture(&config)?;
         let (model, fixed_size) = match arch {
             Arch::Vit => {

@@ -43,9 +43,14 @@ pub mod teach;
 pub mod thumbnail;
 pub mod token_classification;
 pub mod tokenize;
+pub mod weights;
+pub mod whisper_model;
 pub mod whisper_prompt;
 pub mod zero_shot;
 pub mod zero_shot_nli;
+
+/// How many tokens text generation writes when nobody says (the course's default).
+pub const DEFAULT_MAX_NEW_TOKENS: usize = 40;
 
 /// Settings for one run. Fields that don't apply to a task are ignored by it.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +87,7 @@ pub struct RunParams {
 impl Default for RunParams {
     fn default() -> Self {
         RunParams {
-            max_new_tokens: 40,
+            max_new_tokens: DEFAULT_MAX_NEW_TOKENS,
             temperature: 0.0,
             top_k: None,
             top_p: None,

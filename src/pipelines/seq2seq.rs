@@ -10,7 +10,6 @@
 //! translate one fixed language pair and have no prefix; `--src-lang`/`--tgt-lang` are ignored.
 
 use candle_core::{DType, Device};
-use candle_nn::VarBuilder;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::Value;
@@ -20,6 +19,7 @@ use super::read_json;
 use super::sentencepiece::MarianTokenizer;
 use super::seq2seq_search::{self, Seq2SeqModel, Settings};
 use super::t5_model::T5Model;
+use super::weights;
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, StopReason, Stream};
 use crate::course::ModelRef;
 use crate::models::{Provision, ProvisionEvent};
@@ -98,6 +98,8 @@ pub struct Seq2SeqPipeline {
     max_decoder: Option<usize>,
     is_t5: bool,
     notes: Vec<String>,
+    /// Which weights file was read, when it's not the usual model.safetensors (told once).
+    weights_note: Option<String>,
 }
 
 impl Seq2SeqPipeline {
@@ -115,7 +117,7 @@ impl Seq2SeqPipeline {
                 "{task} runs T5 and Marian models; this one is \"{model_type}\""
             )));
         }
-        let weights = provision.file(model, "model.safetensors", events)?;
+        let weights = weights::find(provision, model, events)?;
         let generation = provision
             .file(model, "generation_config.json", events)
             .ok()
@@ -143,10 +145,8 @@ impl Seq2SeqPipeline {
             Codec::Marian(MarianTokenizer::from_files(&source, &target, &vocab)?)
         };
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
-        // SAFETY: the file is mapped read-only; hftutor never writes model files while running.
-        let vb =
-            unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu) }
-                .map_err(|e| model_error(format!("can't read the weights: {e}")))?;
+        events(ProvisionEvent::Note(weights.note()));
+        let vb = weights.open(DType::F32, &Device::Cpu)?;
         let positions = if is_t5 {
             config["n_positions"].as_u64().unwrap_or(512)
         } else {
@@ -171,6 +171,7 @@ impl Seq2SeqPipeline {
             max_decoder: (!is_t5).then_some(positions as usize),
             is_t5,
             notes: Vec::new(),
+            weights_note: (!weights.is_plain()).then(|| weights.note()),
         })
     }
 
@@ -348,6 +349,7 @@ impl Pipeline for Seq2SeqPipeline {
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         self.notes.clear();
+        self.notes.extend(self.weights_note.take());
         let p = &params.seq2seq;
         if !self.is_t5 && (p.src_lang.is_some() || p.tgt_lang.is_some()) {
             self.notes.push(

@@ -44,6 +44,10 @@ pub struct Settings {
     /// Single-token `bad_words_ids` (Marian bans its pad token this way).
     pub bad_words: Vec<u32>,
     pub forced_eos: Option<u32>,
+    /// Tokens forced after the start token (Whisper's language, task and `<|notimestamps|>`).
+    pub prefix: Vec<u32>,
+    /// Tokens banned as the first generated one (Whisper's `begin_suppress_tokens`).
+    pub begin_suppress: Vec<u32>,
 }
 
 impl Settings {
@@ -61,6 +65,8 @@ impl Settings {
             no_repeat_ngram_size: 0,
             bad_words: Vec::new(),
             forced_eos: None,
+            prefix: Vec::new(),
+            begin_suppress: Vec::new(),
         };
         let uint = |v: &Value| v.as_u64().map(|n| n as usize);
         for l in layers {
@@ -114,9 +120,32 @@ impl Settings {
 
     /// `max_new_tokens` replaces `max_length`, as in transformers.
     pub fn with_max_new_tokens(mut self, n: usize) -> Settings {
-        self.max_length = n.max(1) + 1;
+        self.max_length = n.max(1) + self.prompt().len();
         self
     }
+
+    /// The decoder's prompt: the start token and the forced prefix.
+    pub fn prompt(&self) -> Vec<u32> {
+        let mut p = vec![self.decoder_start];
+        p.extend(&self.prefix);
+        p
+    }
+}
+
+/// Feeds the prompt but its last token to `beams` rows (the cache then holds it); returns the
+/// prompt.
+fn feed_prompt(
+    model: &mut dyn Seq2SeqModel,
+    enc: &Tensor,
+    s: &Settings,
+    beams: usize,
+) -> Result<Vec<u32>> {
+    model.reset();
+    let prompt = s.prompt();
+    for (pos, &t) in prompt[..prompt.len() - 1].iter().enumerate() {
+        model.step(&vec![t; beams], pos, enc)?;
+    }
+    Ok(prompt)
 }
 
 /// Generated ids (without the start token; with the end token when one came) and why it stopped.
@@ -146,6 +175,9 @@ fn process(scores: &mut [f32], seq: &[u32], s: &Settings) {
         }
     };
     s.bad_words.iter().for_each(|&id| ban(id));
+    if seq.len() == 1 + s.prefix.len() {
+        s.begin_suppress.iter().for_each(|&id| ban(id));
+    }
     if seq.len() < s.min_length {
         s.eos.iter().for_each(|&id| ban(id));
     }
@@ -170,8 +202,8 @@ fn log_softmax(row: &mut [f32]) {
 
 /// The raw first-step logits for the encoder output `enc` (for parity tests).
 pub fn first_logits(model: &mut dyn Seq2SeqModel, enc: &Tensor, s: &Settings) -> Result<Vec<f32>> {
-    model.reset();
-    let out = rows(&model.step(&[s.decoder_start], 0, enc)?)?;
+    let prompt = feed_prompt(model, enc, s, 1)?;
+    let out = rows(&model.step(&prompt[prompt.len() - 1..], prompt.len() - 1, enc)?)?;
     Ok(out.into_iter().next().unwrap_or_default())
 }
 
@@ -182,8 +214,8 @@ pub fn greedy(
     s: &Settings,
     on_step: &mut dyn FnMut(&[u32]) -> bool,
 ) -> Result<Generated> {
-    model.reset();
-    let mut seq = vec![s.decoder_start];
+    let mut seq = feed_prompt(model, enc, s, 1)?;
+    let p = seq.len();
     while seq.len() < s.max_length {
         let last = seq[seq.len() - 1];
         let mut row = rows(&model.step(&[last], seq.len() - 1, enc)?)?
@@ -199,21 +231,21 @@ pub fn greedy(
         }
         seq.push(best as u32);
         let done = s.eos.contains(&(best as u32));
-        if !on_step(&seq[1..]) {
+        if !on_step(&seq[p..]) {
             return Ok(Generated {
-                ids: seq[1..].to_vec(),
+                ids: seq[p..].to_vec(),
                 stop: StopReason::Cancelled,
             });
         }
         if done {
             return Ok(Generated {
-                ids: seq[1..].to_vec(),
+                ids: seq[p..].to_vec(),
                 stop: StopReason::EndOfText,
             });
         }
     }
     Ok(Generated {
-        ids: seq[1..].to_vec(),
+        ids: seq[p..].to_vec(),
         stop: StopReason::MaxTokens,
     })
 }
@@ -238,19 +270,20 @@ pub fn beam_search(
     let k = s.num_beams.max(1);
     let keep = (1 + s.eos.len()).max(2) * k;
     let lp = s.length_penalty;
-    model.reset();
     let enc = enc.repeat((k, 1, 1))?;
-    let mut running: Vec<Vec<u32>> = vec![vec![s.decoder_start]; k];
+    let prompt = feed_prompt(model, &enc, s, k)?;
+    let p = prompt.len();
+    let mut running: Vec<Vec<u32>> = vec![prompt; k];
     let mut running_scores: Vec<f32> = (0..k).map(|i| if i == 0 { 0.0 } else { NEG }).collect();
     // Finished slots: (score, sequence, finished).
     let mut done: Vec<(f32, Vec<u32>, bool)> = vec![(NEG, Vec::new(), false); k];
     let mut unsatisfied = true;
-    let mut cur_len = 1usize;
+    let mut cur_len = p;
     loop {
         if !keep_going() {
             let best = done.iter().find(|d| d.2).map_or(&running[0], |d| &d.1);
             return Ok(Generated {
-                ids: best[1..].to_vec(),
+                ids: best[p..].to_vec(),
                 stop: StopReason::Cancelled,
             });
         }
@@ -282,7 +315,7 @@ pub fn beam_search(
         let next = top_k(&penalised, k);
         // Finished beams: merge in candidates among the first `k` that stopped.
         let full = done.iter().all(|d| d.2) && s.early_stopping == EarlyStopping::Yes;
-        let norm = (cur_len as f64).powf(lp) as f32;
+        let norm = ((cur_len + 1 - p) as f64).powf(lp) as f32;
         let mut merged = done.clone();
         for (rank, c) in cands.iter().enumerate() {
             let finished = c.3 && rank < k;
@@ -310,9 +343,9 @@ pub fn beam_search(
         cur_len += 1;
         // transformers' early-stop heuristic.
         let best_len = if s.early_stopping == EarlyStopping::Never && lp > 0.0 {
-            s.max_length - 1
+            s.max_length - p
         } else {
-            cur_len - 1
+            cur_len - p
         };
         let best_possible = running_scores[0] / (best_len as f64).powf(lp) as f32;
         let worst = done.iter().map(|d| d.0).fold(f32::INFINITY, f32::min);
@@ -336,7 +369,7 @@ pub fn beam_search(
         StopReason::MaxTokens
     };
     Ok(Generated {
-        ids: best[1..].to_vec(),
+        ids: best[p..].to_vec(),
         stop,
     })
 }

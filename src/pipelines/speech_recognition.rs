@@ -1,14 +1,15 @@
 //! `automatic-speech-recognition`: a wav file in, `{"text"}` out, with a Whisper encoder–decoder
-//! (candle_transformers' whisper model) and greedy decoding as transformers' `generate` does it:
-//! the forced prefix, `suppress_tokens` / `begin_suppress_tokens`, language detection for
-//! multilingual models without `--language`, stop at `<|endoftext|>` or `max_new_tokens`.
-//! Clips over 30 s are transcribed 30 s at a time and the pieces joined (said in `last_notes`).
+//! (whisper_model.rs) decoded as transformers' `generate` does it: the forced prefix,
+//! `suppress_tokens` / `begin_suppress_tokens`, language detection for multilingual models
+//! without `--language`, greedy or beam search (seq2seq_search.rs; the pipeline's default is 5
+//! beams unless generation_config.json sets `num_beams`), stop at `<|endoftext|>` or
+//! `max_new_tokens`. Clips over 30 s are transcribed 30 s at a time and the pieces joined (said
+//! in `last_notes`).
 
 use std::path::Path;
 
-use candle_core::{DType, Device, IndexOp, Tensor};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::whisper::{model::Whisper, Config};
 use serde::Serialize;
 use serde_json::Value;
 use tokenizers::Tokenizer;
@@ -17,6 +18,9 @@ use super::audio_wav::{self, Audio};
 use super::gguf_tokenizer::TextStreamer;
 use super::log_mel::{LogMel, CHUNK_SAMPLES, N_FRAMES};
 use super::read_json;
+use super::seq2seq_search::{self, Seq2SeqModel, Settings};
+use super::weights;
+use super::whisper_model::WhisperModel;
 use super::whisper_prompt::WhisperPrompt;
 use super::{model_error, Pipeline, PipelineError, PipelineOutput, RunParams, StopReason, Stream};
 use crate::course::ModelRef;
@@ -35,11 +39,16 @@ pub struct Transcription {
     pub stop: StopReason,
 }
 
+/// transformers' automatic-speech-recognition pipeline beams, when generation_config.json sets none.
+pub const PIPELINE_NUM_BEAMS: usize = 5;
+
 pub struct SpeechRecognitionPipeline {
-    model: Whisper,
+    model: WhisperModel,
     tokenizer: Tokenizer,
     mel: LogMel,
     prompt: WhisperPrompt,
+    /// Beam search settings from config.json and generation_config.json.
+    settings: Settings,
     device: Device,
     notes: Vec<String>,
 }
@@ -52,58 +61,64 @@ impl SpeechRecognitionPipeline {
     ) -> Result<SpeechRecognitionPipeline, PipelineError> {
         let config = provision.file(model, "config.json", events)?;
         let tokenizer = provision.file(model, "tokenizer.json", events)?;
-        let weights = provision.file(model, "model.safetensors", events)?;
         let generation = provision.file(model, "generation_config.json", events).ok();
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
         let config = read_json(&config)?;
         let generation = generation.map(|p| read_json(&p)).transpose()?;
         let tokenizer = Tokenizer::from_file(&tokenizer)
             .map_err(|e| model_error(format!("can't read the tokenizer of {model}: {e}")))?;
+        if config["model_type"].as_str() != Some("whisper") {
+            return Err(model_error(
+                "config.json doesn't describe a Whisper model (model_type \"whisper\")",
+            ));
+        }
+        let weights = weights::load(provision, model, events, DType::F32, &Device::Cpu)?;
         SpeechRecognitionPipeline::new(
             config,
             generation.unwrap_or(Value::Null),
             tokenizer,
-            &weights,
+            weights.vb,
         )
     }
 
+    /// A pipeline from a Whisper model's config, generation config, tokenizer and weights.
     pub fn new(
         config: Value,
         generation: Value,
         tokenizer: Tokenizer,
-        weights: &Path,
+        vb: VarBuilder,
     ) -> Result<SpeechRecognitionPipeline, PipelineError> {
         if config["model_type"].as_str() != Some("whisper") {
             return Err(model_error(
                 "config.json doesn't describe a Whisper model (model_type \"whisper\")",
             ));
         }
-        let cfg: Config = serde_json::from_value(config.clone())
-            .map_err(|e| model_error(format!("config.json of a Whisper model: {e}")))?;
-        for key in ["encoder_ffn_dim", "decoder_ffn_dim"] {
-            if config[key]
-                .as_u64()
-                .is_some_and(|d| d as usize != 4 * cfg.d_model)
-            {
-                return Err(model_error(format!(
-                    "{key} must be 4 × d_model for hftutor's Whisper (it is {})",
-                    config[key]
-                )));
-            }
-        }
         let device = Device::Cpu;
-        // SAFETY: the file is mapped read-only; hftutor never writes model files while running.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device) }
-            .map_err(|e| model_error(format!("can't read {}: {e}", weights.display())))?;
-        let prompt =
-            WhisperPrompt::new(&generation, &config, &tokenizer, cfg.max_target_positions)?;
-        let mel = LogMel::new(cfg.num_mel_bins)?;
-        let model = Whisper::load(&vb, cfg)?;
+        let model = WhisperModel::load(vb, &config)
+            .map_err(|e| model_error(format!("can't load the Whisper model: {e}")))?;
+        let prompt = WhisperPrompt::new(&generation, &config, &tokenizer, model.max_positions())?;
+        let n_mels = config["num_mel_bins"].as_u64().unwrap_or(80) as usize;
+        let mel = LogMel::new(n_mels)?;
+        let mut settings = Settings::from_layers(&[&config, &generation]);
+        // transformers' generation config comes from config.json only when there is no
+        // generation_config.json; the pipeline adds its 5 beams when neither sets num_beams.
+        let own_beams = if generation.is_null() {
+            &config["num_beams"]
+        } else {
+            &generation["num_beams"]
+        };
+        if !own_beams.is_u64() {
+            settings.num_beams = PIPELINE_NUM_BEAMS;
+        }
+        settings.eos = vec![prompt.end];
+        settings.bad_words.extend(&prompt.suppress);
+        settings.begin_suppress = prompt.begin_suppress.clone();
         Ok(SpeechRecognitionPipeline {
             model,
             tokenizer,
             mel,
             prompt,
+            settings,
             device,
             notes: Vec::new(),
         })
@@ -142,7 +157,7 @@ impl SpeechRecognitionPipeline {
         let n_mels = self.mel.n_mels();
         let features = self.mel.features(samples)?;
         let mel = Tensor::from_vec(features, (1, n_mels, N_FRAMES), &self.device)?;
-        let audio = self.model.encoder.forward(&mel, true)?;
+        let audio = self.model.encode_audio(&mel)?;
         let language = match (language, self.prompt.multilingual()) {
             (Some(l), _) => Some(l),
             (None, true) => Some(self.detect_language(&audio)?),
@@ -163,75 +178,106 @@ impl SpeechRecognitionPipeline {
         let language = self.language(language)?;
         let end = audio.samples.len().min(CHUNK_SAMPLES);
         let (encoded, prefix) = self.encode(&audio.samples[..end], language)?;
-        let logits = next_logits(&mut self.model, &self.device, &prefix, &encoded, true)?;
+        let s = self.settings_for(&prefix, 1, 1);
+        let logits = seq2seq_search::first_logits(&mut self.model, &encoded, &s)?;
         Ok((prefix, logits))
     }
 
-    /// Greedy decoding of one 30 s piece; streams text as it comes.
+    /// The decoding settings for one piece: its prefix, at most `max_new` tokens, `beams` beams.
+    fn settings_for(&self, prefix: &[u32], max_new: usize, beams: usize) -> Settings {
+        let mut s = self.settings.clone();
+        s.decoder_start = prefix.first().copied().unwrap_or(self.prompt.start);
+        s.prefix = prefix.get(1..).unwrap_or_default().to_vec();
+        s.max_length = prefix.len() + max_new;
+        s.num_beams = beams;
+        s
+    }
+
+    /// The number of beams for a run: `--num-beams`, else the model's or the pipeline's default.
+    fn beams(&self, params: &RunParams) -> usize {
+        params
+            .seq2seq
+            .num_beams
+            .unwrap_or(self.settings.num_beams)
+            .clamp(1, 32)
+    }
+
+    /// Decodes one 30 s piece; greedy runs stream text as it comes, beam search streams it once
+    /// the best beam is known.
     fn transcribe_chunk(
         &mut self,
         samples: &[f32],
         language: Option<u32>,
         max_new_tokens: usize,
+        beams: usize,
         run: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<(Vec<u32>, StopReason), PipelineError> {
         let (audio, prefix) = self.encode(samples, language)?;
         let room = self.prompt.max_length.saturating_sub(prefix.len());
-        if max_new_tokens > room {
+        if max_new_tokens > room && max_new_tokens != usize::MAX {
             self.notes.push(format!(
                 "this model writes at most {room} tokens per 30 s, so max_new_tokens was lowered to {room}."
             ));
         }
-        let max_new = max_new_tokens.min(room);
-        let mut tokens = prefix.clone();
-        let mut streamer = TextStreamer::new(&self.tokenizer);
-        let mut stop = StopReason::MaxTokens;
-        for step in 0..max_new {
-            let mut logits =
-                next_logits(&mut self.model, &self.device, &tokens, &audio, step == 0)?;
-            let begin = if step == 0 {
-                self.prompt.begin_suppress.as_slice()
-            } else {
-                &[]
-            };
-            for &id in self.prompt.suppress.iter().chain(begin) {
-                if let Some(l) = logits.get_mut(id as usize) {
-                    *l = f32::NEG_INFINITY;
-                }
-            }
-            let next = argmax(&logits);
-            if next == self.prompt.end {
-                stop = StopReason::EndOfText;
-                break;
-            }
-            tokens.push(next);
-            if let Some(text) = streamer.push(next).map_err(model_error)? {
-                if !stream(Stream::Text { run, text }) {
-                    stop = StopReason::Cancelled;
-                    break;
-                }
-            }
+        if max_new_tokens.min(room) == 0 {
+            return Ok((Vec::new(), StopReason::MaxTokens));
         }
-        if stop != StopReason::Cancelled {
+        let s = self.settings_for(&prefix, max_new_tokens.min(room), beams);
+        let end = self.prompt.end;
+        let mut streamer = TextStreamer::new(&self.tokenizer);
+        let mut failed = None;
+        let mut out = if beams > 1 {
+            seq2seq_search::beam_search(&mut self.model, &audio, &s, &mut || {
+                stream(Stream::Text {
+                    run,
+                    text: String::new(),
+                })
+            })?
+        } else {
+            seq2seq_search::greedy(&mut self.model, &audio, &s, &mut |ids| {
+                let next = ids.last().copied().filter(|&t| t != end);
+                match next.map(|t| streamer.push(t)) {
+                    Some(Ok(Some(text))) => stream(Stream::Text { run, text }),
+                    Some(Err(e)) => {
+                        failed = Some(e);
+                        false
+                    }
+                    _ => true,
+                }
+            })?
+        };
+        if let Some(e) = failed {
+            return Err(model_error(e));
+        }
+        if out.ids.last() == Some(&end) {
+            out.ids.pop();
+        }
+        if beams > 1 {
+            let text = self
+                .tokenizer
+                .decode(&out.ids, true)
+                .map_err(|e| model_error(format!("can't decode tokens: {e}")))?;
+            if out.stop != StopReason::Cancelled && !stream(Stream::Text { run, text }) {
+                out.stop = StopReason::Cancelled;
+            }
+        } else if out.stop != StopReason::Cancelled {
             if let Some(rest) = streamer.rest().map_err(model_error)? {
                 if !stream(Stream::Text { run, text: rest }) {
-                    stop = StopReason::Cancelled;
+                    out.stop = StopReason::Cancelled;
                 }
             }
         }
-        Ok((tokens[prefix.len()..].to_vec(), stop))
+        Ok((out.ids, out.stop))
     }
 
     /// transformers' `detect_language`: one decoder step on `<|startoftranscript|>`, the likeliest
     /// language token wins.
     fn detect_language(&mut self, audio: &Tensor) -> Result<u32, PipelineError> {
-        let input = Tensor::new(&[self.prompt.start], &self.device)?.unsqueeze(0)?;
-        let hidden = self.model.decoder.forward(&input, audio, true)?;
+        self.model.reset();
         let logits: Vec<f32> = self
             .model
-            .decoder
-            .final_linear(&hidden)?
+            .step(&[self.prompt.start], 0, audio)?
             .flatten_all()?
             .to_vec1()?;
         let (name, id) = self
@@ -273,6 +319,8 @@ impl SpeechRecognitionPipeline {
             seconds: audio.seconds(),
         });
         let language = self.language(params.language.as_deref())?;
+        let beams = self.beams(params);
+        let limit = token_limit(params);
         let pieces: Vec<&[f32]> = audio.samples.chunks(CHUNK_SAMPLES).collect();
         if pieces.len() > 1 {
             self.notes.push(format!(
@@ -287,20 +335,21 @@ impl SpeechRecognitionPipeline {
             stop: StopReason::EndOfText,
         };
         for piece in pieces {
-            let (ids, stop) =
-                self.transcribe_chunk(piece, language, params.max_new_tokens, run, stream)?;
+            let (ids, stop) = self.transcribe_chunk(piece, language, limit, beams, run, stream)?;
             let text = self
                 .tokenizer
                 .decode(&ids, true)
                 .map_err(|e| model_error(format!("can't decode tokens: {e}")))?;
+            let written = ids.len();
             out.text.push_str(&text);
             out.token_ids.push(ids);
             out.stop = stop;
             if stop == StopReason::MaxTokens {
-                self.notes.push(format!(
-                    "the transcript stopped after {} tokens (max_new_tokens): raise --max-new-tokens for longer speech.",
-                    params.max_new_tokens
-                ));
+                self.notes.push(if limit == usize::MAX {
+                    format!("the transcript stopped after {written} tokens, the most this model writes for 30 s of sound.")
+                } else {
+                    format!("the transcript stopped after {written} tokens (max_new_tokens): raise --max-new-tokens for longer speech.")
+                });
             }
             if stop == StopReason::Cancelled {
                 break;
@@ -308,36 +357,6 @@ impl SpeechRecognitionPipeline {
         }
         Ok(out)
     }
-}
-
-/// The decoder's scores for the token after `tokens` (before any suppression). `fresh`: a new
-/// piece of audio (recompute the cross-attention keys).
-fn next_logits(
-    model: &mut Whisper,
-    device: &Device,
-    tokens: &[u32],
-    audio: &Tensor,
-    fresh: bool,
-) -> Result<Vec<f32>, PipelineError> {
-    let input = Tensor::new(tokens, device)?.unsqueeze(0)?;
-    let hidden = model.decoder.forward(&input, audio, fresh)?;
-    let last = hidden.i((.., tokens.len() - 1..))?;
-    Ok(model
-        .decoder
-        .final_linear(&last)?
-        .flatten_all()?
-        .to_vec1()?)
-}
-
-/// The first index of the largest value (ties: the lowest id, as torch's argmax).
-fn argmax(v: &[f32]) -> u32 {
-    let mut best = 0;
-    for (i, x) in v.iter().enumerate() {
-        if *x > v[best] {
-            best = i;
-        }
-    }
-    best as u32
 }
 
 impl Pipeline for SpeechRecognitionPipeline {
@@ -370,5 +389,16 @@ impl Pipeline for SpeechRecognitionPipeline {
 
     fn last_notes(&self) -> Vec<String> {
         self.notes.clone()
+    }
+}
+
+/// How many tokens a 30 s piece may take: what the caller set (`--max-new-tokens`, a lesson's
+/// `max_new_tokens`, or a program's own `max_new_tokens`), else as many as the model allows, as
+/// transformers' pipeline does for Whisper (its `max_length`, 448 for the real checkpoints).
+fn token_limit(params: &RunParams) -> usize {
+    match params.seq2seq.max_new_tokens {
+        Some(n) => n,
+        None if params.max_new_tokens == super::DEFAULT_MAX_NEW_TOKENS => usize::MAX,
+        None => params.max_new_tokens,
     }
 }
