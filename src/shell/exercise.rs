@@ -8,6 +8,7 @@ use crate::worker::{JobRequest, WorkerEvent};
 
 use super::action::{Action, Effect};
 use super::app::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
+use super::graphemes::{self, byte_at};
 use super::strings;
 
 /// The most characters one input box holds (a long prompt fits; a 100 KB paste does not).
@@ -91,24 +92,33 @@ impl App {
                     ui.cursor += kept.chars().count();
                 }
             }
+            // Moves and deletes go by grapheme cluster (👍🏽, 🇫🇷, e + accent are one).
             Action::Backspace if ui.cursor > 0 => {
                 if let Some(value) = ui.values.get_mut(ui.field) {
-                    let at = byte_at(value, ui.cursor - 1);
-                    value.remove(at);
-                    ui.cursor -= 1;
+                    let from = graphemes::prev(value, ui.cursor);
+                    let bytes = byte_at(value, from)..byte_at(value, ui.cursor);
+                    value.replace_range(bytes, "");
+                    ui.cursor = from;
                 }
             }
             Action::Delete => {
                 let cursor = ui.cursor;
                 if let Some(value) = ui.values.get_mut(ui.field) {
-                    if cursor < value.chars().count() {
-                        let at = byte_at(value, cursor);
-                        value.remove(at);
+                    let to = graphemes::next(value, cursor);
+                    if cursor < to {
+                        let bytes = byte_at(value, cursor)..byte_at(value, to);
+                        value.replace_range(bytes, "");
                     }
                 }
             }
-            Action::CursorLeft => ui.cursor = ui.cursor.saturating_sub(1),
-            Action::CursorRight => ui.cursor = (ui.cursor + 1).min(field_len(ui)),
+            Action::CursorLeft => {
+                let value = ui.values.get(ui.field).map_or("", String::as_str);
+                ui.cursor = graphemes::prev(value, ui.cursor);
+            }
+            Action::CursorRight => {
+                let value = ui.values.get(ui.field).map_or("", String::as_str);
+                ui.cursor = graphemes::next(value, ui.cursor).min(field_len(ui));
+            }
             Action::CursorHome => ui.cursor = 0,
             Action::CursorEnd => ui.cursor = field_len(ui),
             Action::ClearField => {
@@ -361,9 +371,4 @@ impl App {
 
 fn field_len(ui: &ExerciseUi) -> usize {
     ui.values.get(ui.field).map_or(0, |v| v.chars().count())
-}
-
-/// The byte offset of the `chars`-th char (or the end).
-fn byte_at(s: &str, chars: usize) -> usize {
-    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
 }

@@ -12,6 +12,7 @@ pub mod charts;
 pub mod downloads;
 mod exercise;
 pub mod export;
+mod graphemes;
 mod keymap;
 pub mod markdown;
 mod mouse;
@@ -34,4 +35,4 @@ pub use app::{
 pub use exercise::MAX_FIELD_CHARS;
 pub use keymap::action_for;
 pub use run::run;
-pub use view::{draw, MIN_HEIGHT, MIN_WIDTH};
+pub use view::{draw, graphics, MIN_HEIGHT, MIN_WIDTH};

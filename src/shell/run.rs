@@ -121,6 +121,8 @@ async fn event_loop(
     app.set_audio_player(super::audio::find_player());
 
     let (mut terminal, guard) = TerminalGuard::set_up()?;
+    // Kitty / sixel / iTerm2 pictures where the terminal shows them, else half blocks.
+    let mut pictures = view::graphics::Overlay::for_terminal();
     let (term_tx, mut term_rx) = unbounded_channel::<Event>();
     let input = InputReader::start(term_tx)?;
     let size = terminal.size()?;
@@ -132,7 +134,7 @@ async fn event_loop(
     let mut dirty = true;
     let result = 'outer: loop {
         if dirty {
-            if let Err(e) = terminal.draw(|frame| view::draw(frame, &app)) {
+            if let Err(e) = pictures.draw(&mut terminal, &app) {
                 break Err(anyhow::Error::from(e).context("cannot draw the screen"));
             }
             dirty = false;
@@ -155,6 +157,7 @@ async fn event_loop(
                     if let Err(e) = reenter(&mut terminal) {
                         break Err(e);
                     }
+                    let _ = pictures.invalidate();
                     app.update(Action::WorkerGone)
                 }
             },
@@ -186,6 +189,7 @@ async fn event_loop(
         }
     };
     input.stop();
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), &pictures.remove_all());
     drop(guard);
     worker.cancel();
     saver.finish();
@@ -219,7 +223,7 @@ fn reenter(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
         EnableBracketedPaste,
         EnableMouseCapture
     )?;
-    terminal.clear()?;
+    view::graphics::repaint_all(terminal)?;
     Ok(())
 }
 

@@ -246,16 +246,23 @@ fn field_spans(
         return (vec![Span::raw(wrap::truncate(value, room))], None);
     };
     let at = at.min(chars.len());
-    // Scroll so the cursor (plus one cell for it) fits.
+    // Scroll so the cursor (plus one cell for it) fits, dropping whole clusters from the left.
     let mut start = 0;
-    while start < at && wrap::width(&chars[start..at].iter().collect::<String>()) + 1 > room {
-        start += 1;
+    let mut w = wrap::width(&chars[..at].iter().collect::<String>());
+    for (from, g) in crate::shell::graphemes::clusters(value) {
+        if from >= at || w < room {
+            break;
+        }
+        w = w.saturating_sub(wrap::width(g));
+        start = (from + g.chars().count()).min(at);
     }
     let before: String = chars[start..at].iter().collect();
-    let under: String = chars.get(at).map_or(" ".to_string(), |c| c.to_string());
+    // The whole cluster under the cursor (👍🏽 is two chars, one picture).
+    let cluster = crate::shell::graphemes::cluster_at(value, at);
+    let under = if cluster.is_empty() { " " } else { cluster }.to_string();
     let col = wrap::width(&before);
     let rest_room = room.saturating_sub(col + wrap::width(&under));
-    let after: String = chars.iter().skip(at + 1).collect();
+    let after: String = chars.iter().skip(at + cluster.chars().count()).collect();
     let spans = vec![
         Span::raw(before),
         Span::styled(under, theme::cursor()),

@@ -1,6 +1,7 @@
 //! A picture in the terminal, drawn with half blocks: each cell is `▀`, its top half the
 //! foreground colour and its bottom half the background, so a cell shows two pixels. Works in
 //! every terminal with true colour; without colour (NO_COLOR) it says the picture isn't shown.
+//! Where the terminal shows real pictures, `graphics::Overlay` draws them over these cells.
 
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -13,6 +14,13 @@ pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec
     if theme::current() == theme::Theme::NoColor {
         return vec![Line::styled(
             "(the picture is not shown: colours are off)",
+            theme::dim(),
+        )];
+    }
+    let protocol = super::graphics::current();
+    if protocol == super::graphics::Protocol::Off {
+        return vec![Line::styled(
+            "(the picture is not shown: pictures are off)",
             theme::dim(),
         )];
     }
@@ -34,18 +42,25 @@ pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec
         let i = (sy * picture.width + sx) * 3;
         Color::Rgb(picture.rgb[i], picture.rgb[i + 1], picture.rgb[i + 2])
     };
-    (0..rows)
+    let cells: Vec<Vec<(Color, Color)>> = (0..rows)
         .map(|r| {
+            (0..cols)
+                .map(|c| (pixel(c, 2 * r), pixel(c, 2 * r + 1)))
+                .collect()
+        })
+        .collect();
+    let lines = cells
+        .iter()
+        .map(|row| {
             Line::from(
-                (0..cols)
-                    .map(|c| {
-                        Span::styled(
-                            "▀",
-                            Style::new().fg(pixel(c, 2 * r)).bg(pixel(c, 2 * r + 1)),
-                        )
-                    })
+                row.iter()
+                    .map(|&(top, bottom)| Span::styled("▀", Style::new().fg(top).bg(bottom)))
                     .collect::<Vec<_>>(),
             )
         })
-        .collect()
+        .collect();
+    if protocol.is_image() {
+        super::graphics::note_drawn(picture, cells);
+    }
+    lines
 }
