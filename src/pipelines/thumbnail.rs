@@ -6,6 +6,10 @@ use image::RgbImage;
 
 use super::Thumbnail;
 
+/// The longest side of the copy the image pipeline streams: enough for a sharp picture in a
+/// terminal that shows real pixels; half blocks average it down to the panel.
+pub const SIZE: u32 = 160;
+
 /// `img` shrunk to fit `max` × `max` pixels, keeping its shape (never enlarged).
 pub fn of(img: &RgbImage, max: u32) -> Thumbnail {
     let (w, h) = img.dimensions();

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use crate::pipelines::Thumbnail;
 use crate::shell::theme;
 
-/// `picture` scaled to at most `max_cols` columns and `max_rows` rows (nearest pixel).
+/// `picture` scaled to at most `max_cols` columns and `max_rows` rows (area average).
 pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec<Line<'static>> {
     if theme::current() == theme::Theme::NoColor {
         return vec![Line::styled(
@@ -36,11 +36,26 @@ pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec
         .min(1.0);
     let cols = ((picture.width as f64 * scale) as usize).max(1);
     let rows = ((picture.height as f64 * scale / 2.0).ceil() as usize).max(1);
+    // Each half cell is the average of the pixels it covers (one pixel when not shrunk).
+    let span = |i: usize, n: usize, len: usize| {
+        let lo = (i * len / n).min(len - 1);
+        (lo, ((i + 1) * len / n).clamp(lo + 1, len))
+    };
     let pixel = |x: usize, y: usize| -> Color {
-        let sx = (x * picture.width / cols).min(picture.width - 1);
-        let sy = (y * picture.height / (rows * 2)).min(picture.height - 1);
-        let i = (sy * picture.width + sx) * 3;
-        Color::Rgb(picture.rgb[i], picture.rgb[i + 1], picture.rgb[i + 2])
+        let (x0, x1) = span(x, cols, picture.width);
+        let (y0, y1) = span(y, rows * 2, picture.height);
+        let mut sum = [0u32; 3];
+        for sy in y0..y1 {
+            for sx in x0..x1 {
+                let i = (sy * picture.width + sx) * 3;
+                for (c, v) in sum.iter_mut().zip(&picture.rgb[i..i + 3]) {
+                    *c += u32::from(*v);
+                }
+            }
+        }
+        let n = ((y1 - y0) * (x1 - x0)) as u32;
+        let avg = |c: u32| ((c + n / 2) / n) as u8;
+        Color::Rgb(avg(sum[0]), avg(sum[1]), avg(sum[2]))
     };
     let cells: Vec<Vec<(Color, Color)>> = (0..rows)
         .map(|r| {
@@ -63,4 +78,34 @@ pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec
         super::graphics::note_drawn(picture, cells);
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shrunk_picture_averages_the_pixels_each_cell_covers() {
+        // 4×4 black and white checks, drawn 2 cells wide: every half cell covers two black and
+        // two white pixels, so it is mid grey (nearest-pixel sampling would give black or white).
+        let rgb = (0..16)
+            .flat_map(|i| {
+                let v = if (i % 4 + i / 4) % 2 == 0 { 0 } else { 255 };
+                [v, v, v]
+            })
+            .collect();
+        let checks = Thumbnail {
+            width: 4,
+            height: 4,
+            rgb,
+        };
+        // No unit test changes the theme or the picture protocol, so colours are on here.
+        let lines = half_blocks(&checks, 2, 10);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].spans.len(), 2);
+        let grey = Color::Rgb(128, 128, 128);
+        for span in &lines[0].spans {
+            assert_eq!((span.style.fg, span.style.bg), (Some(grey), Some(grey)));
+        }
+    }
 }
