@@ -82,7 +82,6 @@ impl Embedder {
         let config = provision.file(model, "config.json", events)?;
         let tokenizer = provision.file(model, "tokenizer.json", events)?;
         let weights = weights::find(provision, model, events)?;
-        events(ProvisionEvent::Note(weights.note()));
         // Optional: plain BERT checkpoints don't have them.
         let sentence_config = provision
             .file(model, "sentence_bert_config.json", events)

@@ -145,7 +145,6 @@ impl Seq2SeqPipeline {
             Codec::Marian(MarianTokenizer::from_files(&source, &target, &vocab)?)
         };
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
-        events(ProvisionEvent::Note(weights.note()));
         let vb = weights.open(DType::F32, &Device::Cpu)?;
         let positions = if is_t5 {
             config["n_positions"].as_u64().unwrap_or(512)

@@ -111,7 +111,10 @@ pub fn load(
 ) -> Result<Weights, PipelineError> {
     let files = find(provision, model, events)?;
     let note = files.note();
-    events(ProvisionEvent::Note(note.clone()));
+    // The usual file goes without saying; another form is worth a word while loading.
+    if !files.is_plain() {
+        events(ProvisionEvent::Note(note.clone()));
+    }
     let vb = files.open(dtype, device)?;
     Ok(Weights { vb, files, note })
 }
