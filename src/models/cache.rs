@@ -1,13 +1,15 @@
 //! The HF hub cache on disk, laid out as huggingface_hub and hf-hub read it:
 //! `models--ORG--NAME/{blobs/<sha256>, snapshots/<rev>/<path> → ../../blobs/<sha256>, refs/main}`.
 //! Blobs are written to a temp file in `blobs/`, hashed, fsynced and renamed; a snapshot entry is
-//! made only once its blob is complete. Writers hold an advisory lock on
+//! made only once its blob is complete, and an import's new revision is linked in
+//! `.hftutor-staging/<rev>` (beside `snapshots/`, where huggingface_hub doesn't look) and renamed
+//! into `snapshots/` whole. Writers hold an advisory lock on
 //! `.locks/models--ORG--NAME/hftutor.lock`, where huggingface_hub keeps its own locks (a lock file
 //! inside the repo folder would leave a half-made repo behind after a miss, which Python's
 //! `scan_cache_dir` reports as corrupted).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -20,6 +22,7 @@ pub use super::blob::sha256_file;
 
 const PART_SUFFIX: &str = ".hftutor-part";
 const LOCK_FILE: &str = "hftutor.lock";
+const STAGING: &str = ".hftutor-staging";
 
 /// One model repo folder in the cache.
 #[derive(Debug, Clone)]
@@ -124,9 +127,10 @@ impl RepoDir {
         Ok(RepoLock { _file: file })
     }
 
-    /// Removes temp files left by an interrupted writer. Call with the lock held: every live writer
-    /// holds it, so any temp file seen then is stale.
+    /// Removes temp files and half-linked snapshot folders left by an interrupted writer. Call
+    /// with the lock held: every live writer holds it, so any temp seen then is stale.
     pub fn remove_stale_parts(&self, _lock: &RepoLock) {
+        let _ = fs::remove_dir_all(self.root.join(STAGING));
         let Ok(entries) = fs::read_dir(self.root.join("blobs")) else {
             return;
         };
@@ -135,6 +139,32 @@ impl RepoDir {
                 let _ = fs::remove_file(entry.path());
             }
         }
+    }
+
+    /// `.hftutor-staging/<rev>`: where a new revision is linked before
+    /// [`RepoDir::publish_snapshot`] renames it into `snapshots/` (a kill in between leaves no
+    /// half-made revision; links made here point at the blobs as they will from `snapshots/`).
+    pub fn staging_dir(&self, rev: &str) -> PathBuf {
+        self.root.join(STAGING).join(rev)
+    }
+
+    /// Renames `.hftutor-staging/<rev>` to `snapshots/<rev>`, fsyncing its folders first.
+    pub fn publish_snapshot(&self, rev: &str, _lock: &RepoLock) -> io::Result<()> {
+        let from = self.staging_dir(rev);
+        let mut dirs = vec![from.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in fs::read_dir(&dir)?.flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    dirs.push(entry.path());
+                }
+            }
+            sync_dir(&dir);
+        }
+        fs::create_dir_all(self.root.join("snapshots"))?;
+        fs::rename(&from, self.snapshot_dir(rev))?;
+        sync_dir(&self.root.join("snapshots"));
+        let _ = fs::remove_dir(self.root.join(STAGING));
+        Ok(())
     }
 
     /// Removes the repo's folders that a failed attempt left empty (never a file).
@@ -152,13 +182,21 @@ impl RepoDir {
         ids::check_revision(&rev).ok().map(|_| rev)
     }
 
-    /// Points `refs/main` at `rev` (atomic replace).
+    /// Points `refs/main` at `rev` (temp file, fsync, atomic rename).
     pub fn set_main(&self, rev: &str, _lock: &RepoLock) -> io::Result<()> {
         let refs = self.root.join("refs");
         fs::create_dir_all(&refs)?;
         let tmp = refs.join(format!(".main{}", unique_suffix()));
-        fs::write(&tmp, rev.as_bytes())?;
-        fs::rename(&tmp, refs.join("main"))
+        let written = File::create(&tmp).and_then(|mut f| {
+            f.write_all(rev.as_bytes())?;
+            f.sync_all()
+        });
+        if let Err(e) = written.and_then(|_| fs::rename(&tmp, refs.join("main"))) {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        sync_dir(&refs);
+        Ok(())
     }
 
     /// Points `refs/main` at `rev` unless it already names a snapshot that exists (a newer main
@@ -240,11 +278,29 @@ impl RepoDir {
         sha256: &str,
         _lock: &RepoLock,
     ) -> io::Result<PathBuf> {
-        let dest = self.snapshot_file(rev, path);
+        self.link_under(&self.snapshot_dir(rev), path, sha256)
+    }
+
+    /// [`RepoDir::link`] into `.hftutor-staging/<rev>` (see [`RepoDir::publish_snapshot`]).
+    pub fn link_staged(
+        &self,
+        rev: &str,
+        path: &str,
+        sha256: &str,
+        _lock: &RepoLock,
+    ) -> io::Result<PathBuf> {
+        self.link_under(&self.staging_dir(rev), path, sha256)
+    }
+
+    /// Links `<dir>/<path>` to the blob; `dir` is two levels below the repo folder.
+    fn link_under(&self, dir: &Path, path: &str, sha256: &str) -> io::Result<PathBuf> {
+        let dest = path
+            .split('/')
+            .fold(dir.to_path_buf(), |p, part| p.join(part));
         let parent = dest
             .parent()
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.snapshot_dir(rev));
+            .unwrap_or_else(|| dir.to_path_buf());
         fs::create_dir_all(&parent)?;
         let depth = path.split('/').count() + 1;
         let mut target = PathBuf::new();

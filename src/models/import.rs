@@ -167,9 +167,20 @@ pub fn import_unpinned(
         Some(r) => r.to_string(),
         None => content_revision(stored.iter().map(|(p, b)| (p.as_str(), b.sha256.as_str()))),
     };
+    // A new revision is linked aside and renamed into snapshots/ whole, so a kill mid-way never
+    // leaves a half-made snapshot; an existing one is re-linked file by file (atomic renames).
+    let fresh = !repo.snapshot_dir(&revision).exists();
+    let cache_err = |e: std::io::Error| ImportError::Other(format!("cache: {e}"));
     for (path, blob) in &stored {
-        repo.link(&revision, path, &blob.sha256, lock)
-            .map_err(|e| ImportError::Other(format!("cache: {e}")))?;
+        if fresh {
+            repo.link_staged(&revision, path, &blob.sha256, lock)
+        } else {
+            repo.link(&revision, path, &blob.sha256, lock)
+        }
+        .map_err(cache_err)?;
+    }
+    if fresh {
+        repo.publish_snapshot(&revision, lock).map_err(cache_err)?;
     }
     repo.set_main(&revision, lock)
         .map_err(|e| ImportError::Other(format!("cache: {e}")))?;
