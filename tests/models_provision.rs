@@ -437,3 +437,19 @@ fn lock_is_held_across_processes_style_handles() {
         "{notes:?}"
     );
 }
+
+/// A pinned model whose snapshot folder is only part-filled (a pull or import killed part-way)
+/// is not "on this computer": the shell offers the download and the solver says NOT RUN.
+#[test]
+fn a_part_filled_pinned_snapshot_is_not_counted_as_present() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cache = tmp.path().join("hub");
+    let wheel = write_wheel(tmp.path(), None);
+    let p = Provision::new(sealed_config(&cache));
+    p.import(&wheel.to_string_lossy(), REPO, None, &mut |_| {})
+        .expect("import");
+    let model = ModelRef::new(REPO);
+    let dir = p.model_dir(&model).expect("a whole import is present");
+    std::fs::remove_file(dir.join("model.safetensors")).expect("remove one file");
+    assert_eq!(p.model_dir(&model), None);
+}

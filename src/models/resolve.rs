@@ -299,7 +299,16 @@ pub(super) fn model_dir(p: &Provision, model: &ModelRef) -> Option<PathBuf> {
     ids::check_repo_id(&model.id).ok()?;
     let repo = RepoDir::new(&p.config().cache_dir, &model.id);
     let rev = match p.pinned(&model.id) {
-        Some(pin) if repo.snapshot_dir(&pin.revision).is_dir() => pin.revision.clone(),
+        Some(pin) if repo.snapshot_dir(&pin.revision).is_dir() => {
+            // A pull or import cut short can leave the pinned folder part-filled: that model
+            // isn't here yet (the next use completes it).
+            let dir = repo.snapshot_dir(&pin.revision);
+            return pin
+                .files
+                .iter()
+                .all(|f| dir.join(&f.path).is_file())
+                .then_some(dir);
+        }
         _ => repo.main_ref()?,
     };
     Some(repo.snapshot_dir(&rev)).filter(|d| d.is_dir())
