@@ -2,8 +2,8 @@
 //! products with **f32 activations**: per block, dot = d·Σ qᵢ·xᵢ + m·Σ xᵢ. That is the arithmetic
 //! of "dequantise, then f32 matmul" up to summation order — unlike candle's quantized kernels,
 //! which round the activations to 8 bits too — while reading 4–8× fewer bytes than f32 weights.
-//! AVX2+FMA+F16C when the CPU has them (detected at run time); otherwise a scalar path with the same lane
-//! structure. Rows are shared out over rayon's pool.
+//! AVX-512F or AVX2+FMA+F16C when the CPU has them (detected at run time); otherwise a scalar path
+//! with the AVX2 lane structure. Rows are shared out over rayon's pool.
 
 use rayon::prelude::*;
 
@@ -177,12 +177,28 @@ impl Matrix {
             "matvec shapes"
         );
         let xsum = block_sums(x);
-        let simd = simd();
+        let isa = isa();
+        let cols = self.cols;
         let threads = rayon::current_num_threads().max(1);
         let chunk = self.rows.div_ceil(threads * 4).max(32);
         let one = |(c, ys): (usize, &mut [f32])| {
-            for (i, y) in ys.iter_mut().enumerate() {
-                *y = self.dot_row(c * chunk + i, x, &xsum, simd);
+            let r0 = c * chunk;
+            match &self.store {
+                Store::Dense(d) => {
+                    for (y, w) in ys.iter_mut().zip(d[r0 * cols..].chunks_exact(cols)) {
+                        *y = dot_f32(w, x, isa != Isa::Scalar);
+                    }
+                }
+                Store::Blocks(kind, data) => {
+                    let kernel = row_kernel(*kind, isa);
+                    let bytes = cols / BLOCK * kind.bytes();
+                    for (y, row) in ys.iter_mut().zip(data[r0 * bytes..].chunks_exact(bytes)) {
+                        // SAFETY: `row_kernel` picks a SIMD kernel only when its features were
+                        // detected; `row` holds cols/32 whole blocks, `x` cols values, `xsum` one
+                        // sum per block (checked above).
+                        *y = unsafe { kernel(row, x, &xsum) };
+                    }
+                }
             }
         };
         if self.rows <= chunk || threads == 1 {
@@ -237,31 +253,6 @@ impl Matrix {
             }
         }
     }
-
-    fn dot_row(&self, r: usize, x: &[f32], xsum: &[f32], simd: bool) -> f32 {
-        match &self.store {
-            Store::Dense(d) => dot_f32(&d[r * self.cols..(r + 1) * self.cols], x, simd),
-            Store::Blocks(kind, data) => {
-                let bytes = self.cols / BLOCK * kind.bytes();
-                let row = &data[r * bytes..(r + 1) * bytes];
-                #[cfg(target_arch = "x86_64")]
-                if simd {
-                    // SAFETY: `simd` is true only when AVX2, FMA and F16C were detected; `row` holds
-                    // cols/32 whole blocks and `x` cols values (checked by the callers).
-                    return unsafe {
-                        match kind {
-                            BlockKind::Q4_1 => avx2::dot_q4_1(row, x, xsum),
-                            BlockKind::Q8_0 => avx2::dot_q8_0(row, x),
-                        }
-                    };
-                }
-                match kind {
-                    BlockKind::Q4_1 => scalar::dot_q4_1::<false>(row, x, xsum),
-                    BlockKind::Q8_0 => scalar::dot_q8_0::<false>(row, x),
-                }
-            }
-        }
-    }
 }
 
 /// Whether the AVX2+FMA+F16C kernels can run here.
@@ -275,6 +266,63 @@ pub fn simd() -> bool {
     #[cfg(not(target_arch = "x86_64"))]
     {
         false
+    }
+}
+
+/// The instruction sets the block kernels can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    Scalar,
+    Avx2,
+    Avx512,
+}
+
+/// The best block kernels for this CPU (AVX-512F, else AVX2+FMA+F16C, else scalar);
+/// `HFTUTOR_NO_AVX512` set makes it stop at AVX2 (to compare the two).
+pub(crate) fn isa() -> Isa {
+    static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+    *ISA.get_or_init(|| {
+        if !simd() {
+            return Isa::Scalar;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx512f") && std::env::var_os("HFTUTOR_NO_AVX512").is_none() {
+            return Isa::Avx512;
+        }
+        Isa::Avx2
+    })
+}
+
+/// One stored row · x (`xsum`: x's block sums, read by Q4_1 only).
+type RowKernel = unsafe fn(&[u8], &[f32], &[f32]) -> f32;
+
+/// The row kernel for `kind` on `isa` (which must have been detected).
+fn row_kernel(kind: BlockKind, isa: Isa) -> RowKernel {
+    fn q4_scalar(row: &[u8], x: &[f32], xsum: &[f32]) -> f32 {
+        scalar::dot_q4_1::<false>(row, x, xsum)
+    }
+    fn q8_scalar(row: &[u8], x: &[f32], _: &[f32]) -> f32 {
+        scalar::dot_q8_0::<false>(row, x)
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        unsafe fn q8_avx2(row: &[u8], x: &[f32], _: &[f32]) -> f32 {
+            avx2::dot_q8_0(row, x)
+        }
+        unsafe fn q8_avx512(row: &[u8], x: &[f32], _: &[f32]) -> f32 {
+            avx512::dot_q8_0(row, x)
+        }
+        match (kind, isa) {
+            (BlockKind::Q4_1, Isa::Avx512) => return avx512::dot_q4_1,
+            (BlockKind::Q8_0, Isa::Avx512) => return q8_avx512,
+            (BlockKind::Q4_1, Isa::Avx2) => return avx2::dot_q4_1,
+            (BlockKind::Q8_0, Isa::Avx2) => return q8_avx2,
+            _ => {}
+        }
+    }
+    match kind {
+        BlockKind::Q4_1 => q4_scalar,
+        BlockKind::Q8_0 => q8_scalar,
     }
 }
 
@@ -322,9 +370,9 @@ fn hsum8(l: [f32; 8]) -> f32 {
 
 #[path = "q4_1_kernel_impl.rs"]
 mod kernels;
-#[cfg(target_arch = "x86_64")]
-use kernels::avx2;
 use kernels::scalar;
+#[cfg(target_arch = "x86_64")]
+use kernels::{avx2, avx512};
 
 #[cfg(test)]
 #[path = "q4_1_kernel_tests.rs"]

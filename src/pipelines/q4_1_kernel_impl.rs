@@ -63,6 +63,57 @@ pub(super) mod scalar {
         hsum8(acc)
     }
 
+    /// The lanes of the AVX-512 kernels: 16 lanes (element l and element 16 + l of each block in
+    /// Q4_1's nibble order, l and 16 + l in Q8_0's), even and odd blocks in separate accumulators.
+    #[cfg(test)]
+    pub fn dot_q4_1_x16<const FUSED: bool>(row: &[u8], x: &[f32], xsum: &[f32]) -> f32 {
+        let mut acc = [[0f32; 16]; 2];
+        let mut ms = [0f32; 2];
+        for (b, ((blk, xb), &s)) in row
+            .chunks_exact(20)
+            .zip(x.chunks_exact(BLOCK))
+            .zip(xsum)
+            .enumerate()
+        {
+            let (d, m) = (f16_at(blk, 0), f16_at(blk, 2));
+            let qs = &blk[4..20];
+            for (l, a) in acc[b & 1].iter_mut().enumerate() {
+                let t = fma::<FUSED>(
+                    (qs[l] >> 4) as f32,
+                    xb[16 + l],
+                    (qs[l] & 0x0f) as f32 * xb[l],
+                );
+                *a = fma::<FUSED>(d, t, *a);
+            }
+            ms[b & 1] += m * s;
+        }
+        fold16(acc) + (ms[0] + ms[1])
+    }
+
+    /// Q8_0 in the lanes of `dot_q4_1_x16`.
+    #[cfg(test)]
+    pub fn dot_q8_0_x16<const FUSED: bool>(row: &[u8], x: &[f32]) -> f32 {
+        let mut acc = [[0f32; 16]; 2];
+        for (b, (blk, xb)) in row.chunks_exact(34).zip(x.chunks_exact(BLOCK)).enumerate() {
+            let d = f16_at(blk, 0);
+            let q = |j: usize| (blk[2 + j] as i8) as f32;
+            for (l, a) in acc[b & 1].iter_mut().enumerate() {
+                let t = fma::<FUSED>(q(16 + l), xb[16 + l], q(l) * xb[l]);
+                *a = fma::<FUSED>(d, t, *a);
+            }
+        }
+        fold16(acc)
+    }
+
+    /// Two 16-lane accumulators → one number, in the AVX-512 kernels' order.
+    pub fn fold16(acc: [[f32; 16]; 2]) -> f32 {
+        let mut l8 = [0f32; 8];
+        for (l, v) in l8.iter_mut().enumerate() {
+            *v = (acc[0][l] + acc[1][l]) + (acc[0][8 + l] + acc[1][8 + l]);
+        }
+        hsum8(l8)
+    }
+
     /// w · x in 32 lanes, then a plain tail.
     pub fn dot_f32<const FUSED: bool>(w: &[f32], x: &[f32]) -> f32 {
         let mut acc = [0f32; 32];
@@ -200,5 +251,104 @@ pub(super) mod avx2 {
             tail += a * b;
         }
         hsum8(lanes(s)) + tail
+    }
+}
+
+/// The block kernels on AVX-512F (one zero-extension gives a whole block's 32 nibbles), in the
+/// lanes of `scalar::dot_q4_1_x16` / `dot_q8_0_x16`.
+#[cfg(target_arch = "x86_64")]
+pub(super) mod avx512 {
+    use super::*;
+    use std::arch::x86_64::*;
+
+    #[target_feature(enable = "avx512f,fma,f16c")]
+    unsafe fn fold(a0: __m512, a1: __m512) -> f32 {
+        let mut l = [[0f32; 16]; 2];
+        _mm512_storeu_ps(l[0].as_mut_ptr(), a0);
+        _mm512_storeu_ps(l[1].as_mut_ptr(), a1);
+        scalar::fold16(l)
+    }
+
+    /// One Q4_1 block's d·(q·x) added to `acc`; returns m.
+    #[target_feature(enable = "avx512f,fma,f16c")]
+    #[inline]
+    unsafe fn q4_1_block(blk: *const u8, xp: *const f32, acc: &mut __m512) -> f32 {
+        let dm = _mm_cvtph_ps(_mm_cvtsi32_si128(std::ptr::read_unaligned(
+            blk as *const i32,
+        )));
+        let d = _mm512_broadcastss_ps(dm);
+        let z = _mm512_cvtepu8_epi32(_mm_loadu_si128(blk.add(4) as *const __m128i));
+        let lo = _mm512_cvtepi32_ps(_mm512_and_si512(z, _mm512_set1_epi32(0x0f)));
+        let hi = _mm512_cvtepi32_ps(_mm512_srli_epi32::<4>(z));
+        let t = _mm512_fmadd_ps(
+            hi,
+            _mm512_loadu_ps(xp.add(16)),
+            _mm512_mul_ps(lo, _mm512_loadu_ps(xp)),
+        );
+        *acc = _mm512_fmadd_ps(d, t, *acc);
+        _mm_cvtss_f32(_mm_movehdup_ps(dm))
+    }
+
+    /// # Safety
+    /// AVX-512F, FMA and F16C available; `row` is whole 20-byte blocks, `x` 32 values and `xsum`
+    /// one value per block.
+    #[target_feature(enable = "avx512f,fma,f16c")]
+    pub unsafe fn dot_q4_1(row: &[u8], x: &[f32], xsum: &[f32]) -> f32 {
+        let nb = row.len() / 20;
+        debug_assert!(x.len() >= nb * BLOCK && xsum.len() >= nb);
+        let (rp, xp, sp) = (row.as_ptr(), x.as_ptr(), xsum.as_ptr());
+        let (mut a0, mut a1) = (_mm512_setzero_ps(), _mm512_setzero_ps());
+        let (mut m0, mut m1) = (0f32, 0f32);
+        let mut b = 0;
+        while b + 2 <= nb {
+            let m = q4_1_block(rp.add(b * 20), xp.add(b * BLOCK), &mut a0);
+            m0 += m * *sp.add(b);
+            let m = q4_1_block(rp.add(b * 20 + 20), xp.add(b * BLOCK + BLOCK), &mut a1);
+            m1 += m * *sp.add(b + 1);
+            b += 2;
+        }
+        if b < nb {
+            let m = q4_1_block(rp.add(b * 20), xp.add(b * BLOCK), &mut a0);
+            m0 += m * *sp.add(b);
+        }
+        fold(a0, a1) + (m0 + m1)
+    }
+
+    #[target_feature(enable = "avx512f,fma,f16c")]
+    #[inline]
+    unsafe fn q8_0_block(blk: *const u8, xp: *const f32, acc: &mut __m512) {
+        let h = std::ptr::read_unaligned(blk as *const u16) as i32;
+        let d = _mm512_broadcastss_ps(_mm_cvtph_ps(_mm_cvtsi32_si128(h)));
+        let q = |i: usize| {
+            _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(
+                blk.add(2 + 16 * i) as *const __m128i
+            )))
+        };
+        let t = _mm512_fmadd_ps(
+            q(1),
+            _mm512_loadu_ps(xp.add(16)),
+            _mm512_mul_ps(q(0), _mm512_loadu_ps(xp)),
+        );
+        *acc = _mm512_fmadd_ps(d, t, *acc);
+    }
+
+    /// # Safety
+    /// AVX-512F, FMA and F16C available; `row` is whole 34-byte blocks, `x` 32 values per block.
+    #[target_feature(enable = "avx512f,fma,f16c")]
+    pub unsafe fn dot_q8_0(row: &[u8], x: &[f32]) -> f32 {
+        let nb = row.len() / 34;
+        debug_assert!(x.len() >= nb * BLOCK);
+        let (rp, xp) = (row.as_ptr(), x.as_ptr());
+        let (mut a0, mut a1) = (_mm512_setzero_ps(), _mm512_setzero_ps());
+        let mut b = 0;
+        while b + 2 <= nb {
+            q8_0_block(rp.add(b * 34), xp.add(b * BLOCK), &mut a0);
+            q8_0_block(rp.add(b * 34 + 34), xp.add(b * BLOCK + BLOCK), &mut a1);
+            b += 2;
+        }
+        if b < nb {
+            q8_0_block(rp.add(b * 34), xp.add(b * BLOCK), &mut a0);
+        }
+        fold(a0, a1)
     }
 }

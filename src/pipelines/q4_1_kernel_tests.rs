@@ -110,6 +110,49 @@ fn matmul_matches_row_by_row() {
 
 #[cfg(target_arch = "x86_64")]
 #[test]
+fn avx512_and_its_scalar_twin_round_alike() {
+    if !simd() || !is_x86_feature_detected!("avx512f") {
+        eprintln!("not checked: this CPU has no AVX-512F, so that kernel never runs here");
+        return;
+    }
+    for (rows, cols) in SHAPES {
+        let x = values(cols, 7);
+        let xsum = block_sums(&x);
+        for dtype in [GgmlDType::Q4_1, GgmlDType::Q8_0] {
+            let (m, deq) = quantised(dtype, rows, cols, 17);
+            let Store::Blocks(kind, data) = &m.store else {
+                unreachable!()
+            };
+            let want = reference(&deq, &x, rows, cols);
+            let bytes = cols / BLOCK * kind.bytes();
+            for r in 0..rows {
+                let row = &data[r * bytes..(r + 1) * bytes];
+                // SAFETY: the features were checked above; whole blocks and matching lengths.
+                let (fast, exact) = unsafe {
+                    match kind {
+                        BlockKind::Q4_1 => (
+                            avx512::dot_q4_1(row, &x, &xsum),
+                            scalar::dot_q4_1_x16::<true>(row, &x, &xsum),
+                        ),
+                        BlockKind::Q8_0 => (
+                            avx512::dot_q8_0(row, &x),
+                            scalar::dot_q8_0_x16::<true>(row, &x),
+                        ),
+                    }
+                };
+                assert_eq!(
+                    fast.to_bits(),
+                    exact.to_bits(),
+                    "{kind:?} {rows}×{cols} row {r}"
+                );
+                assert_close(&[fast], &want[r..r + 1], "avx512 row");
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[test]
 fn simd_and_scalar_paths_round_alike() {
     if !simd() {
         return;
