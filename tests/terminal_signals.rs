@@ -64,7 +64,17 @@ fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
-fn ended_by(signal: &str) {
+/// How the tutor is ended: a signal sent to it, or its terminal closed under it.
+enum Ending {
+    Signal(&'static str),
+    TerminalClosed,
+}
+
+fn ended_by(signal: &'static str) {
+    end(Ending::Signal(signal));
+}
+
+fn end(how: Ending) {
     assert!(
         Command::new("script").arg("--version").output().is_ok(),
         "this test needs util-linux `script` for a pseudo-terminal"
@@ -122,6 +132,30 @@ fn ended_by(signal: &str) {
     std::thread::sleep(Duration::from_millis(500));
 
     let tutor = child_of(child.id());
+    let signal = match how {
+        Ending::Signal(signal) => signal,
+        Ending::TerminalClosed => {
+            // `script` holds the terminal's other end: killing it closes the terminal, as a
+            // dropped SSH session or a closed window does.
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = reader.join();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while std::path::Path::new(&format!("/proc/{tutor}")).exists()
+                && !std::fs::read_to_string(format!("/proc/{tutor}/stat"))
+                    .is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, r)| r.starts_with(" Z")))
+            {
+                if Instant::now() > deadline {
+                    // Don't leave it spinning behind the failed test.
+                    let _ = Command::new("kill").args(["-9", &tutor.to_string()]).status();
+                    panic!("the tutor kept running after its terminal closed");
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert_saved(home.path());
+            return;
+        }
+    };
     let sent = Command::new("kill")
         .args([&format!("-{signal}"), &tutor.to_string()])
         .status()
@@ -144,7 +178,12 @@ fn ended_by(signal: &str) {
         "bracketed paste left on"
     );
 
-    let saved: Vec<_> = std::fs::read_dir(home.path().join("progress"))
+    assert_saved(home.path());
+}
+
+/// The step the student moved to was saved.
+fn assert_saved(home: &std::path::Path) {
+    let saved: Vec<_> = std::fs::read_dir(home.join("progress"))
         .expect("a progress folder")
         .flatten()
         .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
@@ -162,4 +201,11 @@ fn sigterm_restores_the_terminal_and_keeps_progress() {
 #[test]
 fn sighup_restores_the_terminal_and_keeps_progress() {
     ended_by("HUP");
+}
+
+/// The terminal closes under the tutor (a dropped SSH session, a closed window): it leaves,
+/// keeping progress, instead of spinning on a terminal that is gone.
+#[test]
+fn a_closed_terminal_ends_the_tutor_and_keeps_progress() {
+    end(Ending::TerminalClosed);
 }

@@ -164,6 +164,9 @@ async fn event_loop(
             Some(action) = action_rx.recv() => app.update(action),
             () = signals.recv() => break Ok(()),
             _ = tick.tick() => {
+                if terminal_gone() {
+                    break Ok(());
+                }
                 app.update(Action::Tick);
                 dirty = app.running().is_some();
                 continue;
@@ -265,9 +268,37 @@ impl InputReader {
     fn stop(mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle.take() {
-            let _ = h.join();
+            // crossterm's reader spins for ever on a terminal that has gone (a closed SSH
+            // session): give the thread a few ticks to see the flag, then leave it behind, since
+            // the process is ending anyway.
+            let deadline = std::time::Instant::now() + TICK * 3;
+            while !h.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if h.is_finished() {
+                let _ = h.join();
+            }
         }
     }
+}
+
+/// Whether the terminal has hung up (its window closed, the SSH session dropped): the tutor then
+/// leaves as on SIGHUP, even when no signal reaches it.
+#[cfg(unix)]
+fn terminal_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, its count 1, no waiting.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLNVAL) != 0
+}
+
+#[cfg(not(unix))]
+fn terminal_gone() -> bool {
+    false
 }
 
 /// Saves progress on its own thread, one save at a time, the newest winning.
