@@ -147,7 +147,9 @@ fn end(how: Ending) {
             {
                 if Instant::now() > deadline {
                     // Don't leave it spinning behind the failed test.
-                    let _ = Command::new("kill").args(["-9", &tutor.to_string()]).status();
+                    let _ = Command::new("kill")
+                        .args(["-9", &tutor.to_string()])
+                        .status();
                     panic!("the tutor kept running after its terminal closed");
                 }
                 std::thread::sleep(Duration::from_millis(50));

@@ -239,7 +239,10 @@ impl Pipeline for ImageClassificationPipeline {
         let mut out = Vec::with_capacity(inputs.len());
         for path in inputs {
             let img = load_image(path)?;
-            stream(Stream::Thumbnail(super::thumbnail::of(&img, super::thumbnail::SIZE)));
+            stream(Stream::Thumbnail(super::thumbnail::of(
+                &img,
+                super::thumbnail::SIZE,
+            )));
             let mut labels = self.classify_image(&img)?;
             labels.truncate(k);
             out.push(labels);
