@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::q4_1_kernel::{dot, BlockKind, Matrix};
 
 /// A loaded llama-family model: candle's quantized_llama, or ours.
+#[allow(clippy::large_enum_variant)] // one per loaded model
 pub enum LlamaModel {
     Candle(ModelWeights),
     Native(Box<NativeLlama>),
@@ -98,7 +99,7 @@ impl NativeLlama {
         let heads = md_u32(ct, "llama.attention.head_count").unwrap_or(0);
         let dim = md_u32(ct, "llama.embedding_length").unwrap_or(0);
         let rope = md_u32(ct, "llama.rope.dimension_count").unwrap_or(0);
-        arch_ok && experts <= 1 && heads > 0 && dim % heads == 0 && rope == dim / heads
+        arch_ok && experts <= 1 && heads > 0 && dim.is_multiple_of(heads) && rope == dim / heads
     }
 
     /// Reads the weights (`supports(ct)` must hold).
@@ -314,7 +315,7 @@ impl NativeLlama {
             }
             attention(&geo, &qkv, pos, &l.k, &l.v, &mut att);
             l.wo.matmul(&att, n, &mut o);
-            h.iter_mut().zip(&o).for_each(|(h, o)| *h = *o + *h);
+            h.iter_mut().zip(&o).for_each(|(h, o)| *h += *o);
             rms_norm(&h, &l.ffn_norm, self.eps, &mut xn);
             l.gate_up.matmul(&xn, n, &mut gu);
             for (a, g) in act.chunks_mut(ff).zip(gu.chunks(2 * ff)) {
@@ -323,7 +324,7 @@ impl NativeLlama {
                 }
             }
             l.down.matmul(&act, n, &mut o);
-            h.iter_mut().zip(&o).for_each(|(h, o)| *h = *o + *h);
+            h.iter_mut().zip(&o).for_each(|(h, o)| *h += *o);
         }
         self.len = pos + n;
         let mut last = vec![0f32; d];

@@ -51,7 +51,7 @@ impl Matrix {
         cols: usize,
         data: Vec<u8>,
     ) -> Result<Matrix, String> {
-        if cols % BLOCK != 0 || data.len() != rows * cols / BLOCK * kind.bytes() {
+        if !cols.is_multiple_of(BLOCK) || data.len() != rows * cols / BLOCK * kind.bytes() {
             return Err(format!(
                 "{kind:?} matrix {rows}×{cols} can't be made of {} bytes",
                 data.len()
