@@ -82,13 +82,30 @@ fn hftutor_graphics_overrides_the_guess() {
     assert_eq!(detect(&[kitty, ("HFTUTOR_GRAPHICS", "Sixel")]), Some(Sixel));
     assert_eq!(detect(&[kitty, ("HFTUTOR_GRAPHICS", "iterm")]), Some(Iterm));
     assert_eq!(detect(&[kitty, ("HFTUTOR_GRAPHICS", "auto")]), Some(Kitty));
-    assert_eq!(
-        detect(&[kitty, ("HFTUTOR_GRAPHICS", "bogus")]),
-        Some(Kitty),
-        "ignored"
-    );
     assert_eq!(Protocol::parse("auto"), Some(None));
     assert_eq!(Protocol::parse("nope"), None);
+}
+
+/// A value the tutor doesn't know stops it before it takes the terminal, saying what to use.
+#[test]
+fn an_unknown_hftutor_graphics_is_an_error_that_lists_the_choices() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hftutor"))
+        .env("HFTUTOR_GRAPHICS", "kity")
+        .env("HFTUTOR_HOME", tempfile::tempdir().expect("tempdir").path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run hftutor");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("HFTUTOR_GRAPHICS=\"kity\" is not a way to show pictures: use auto, kitty, sixel, iterm, halfblocks or off"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "the terminal was touched: {:?}",
+        out.stdout
+    );
 }
 
 /// The similarity exercise after an (image) run that streamed the stripes.

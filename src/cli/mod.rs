@@ -142,6 +142,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let theme = crate::shell::theme::Theme::from_env(cli.theme.as_deref())
                 .map_err(anyhow::Error::msg)?;
             crate::shell::theme::set(theme);
+            // A typo in the picture setting is said, not quietly taken as `auto`.
+            if let Ok(v) = std::env::var("HFTUTOR_GRAPHICS") {
+                if crate::shell::graphics::Protocol::parse(&v).is_none() {
+                    anyhow::bail!(
+                        "HFTUTOR_GRAPHICS=\"{v}\" is not a way to show pictures: use auto, kitty, sixel, iterm, halfblocks or off"
+                    );
+                }
+            }
             course_cmd::tutor(course_dir, cli.watch)
         }
         Some(Command::Check { dir, format }) => {
