@@ -9,26 +9,13 @@ mod fixture;
 use std::sync::Mutex;
 
 use fixture::*;
-use hftutor::pipelines::classify::LabelScore;
-use hftutor::pipelines::{PipelineOutput, Stream, Thumbnail};
 use hftutor::shell::graphics::{self, After, Overlay, Protocol};
 use hftutor::shell::{self, Action, App};
-use hftutor::worker::WorkerEvent;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 /// The protocol is one setting for the whole process: tests that draw take turns.
 static SETTING: Mutex<()> = Mutex::new(());
-
-/// Two pixels wide, four tall: rows red, green, blue, white.
-fn stripes() -> Thumbnail {
-    let rows: [[u8; 3]; 4] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]];
-    Thumbnail {
-        width: 2,
-        height: 4,
-        rgb: rows.iter().flat_map(|p| [*p, *p]).flatten().collect(),
-    }
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("escapes are ASCII")
@@ -106,26 +93,6 @@ fn an_unknown_hftutor_graphics_is_an_error_that_lists_the_choices() {
         "the terminal was touched: {:?}",
         out.stdout
     );
-}
-
-/// The similarity exercise after an (image) run that streamed the stripes.
-fn classified(height: u16) -> App {
-    let mut app = app_at(1, 80, height);
-    app.update(Action::StartTyping);
-    app.update(Action::NextField);
-    type_text(&mut app, "x");
-    app.update(Action::Run);
-    app.update(Action::Submitted(1));
-    app.update(Action::Worker(WorkerEvent::Stream {
-        job: 1,
-        stream: Stream::Thumbnail(stripes()),
-    }));
-    let labels = vec![LabelScore {
-        label: "tabby, tabby cat".into(),
-        score: 0.9,
-    }];
-    app.update(finished(1, PipelineOutput::Labels(vec![labels]), 50));
-    app
 }
 
 /// Draws `app` and runs the overlay on the frame; also returns where the half blocks are.

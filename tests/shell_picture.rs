@@ -6,43 +6,12 @@
 mod fixture;
 
 use fixture::*;
-use hftutor::pipelines::classify::LabelScore;
-use hftutor::pipelines::{PipelineOutput, Stream, Thumbnail};
+use hftutor::pipelines::Stream;
 use hftutor::shell::theme::{self, Theme};
-use hftutor::shell::{self, Action, App};
-use hftutor::worker::WorkerEvent;
+use hftutor::shell::{self, App};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
-
-/// Two pixels wide, four tall: rows red, green, blue, white.
-fn stripes() -> Thumbnail {
-    let rows: [[u8; 3]; 4] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]];
-    Thumbnail {
-        width: 2,
-        height: 4,
-        rgb: rows.iter().flat_map(|p| [*p, *p]).flatten().collect(),
-    }
-}
-
-fn classified() -> App {
-    let mut app = app_at(1, 80, 30);
-    app.update(Action::StartTyping);
-    app.update(Action::NextField);
-    type_text(&mut app, "x");
-    app.update(Action::Run);
-    app.update(Action::Submitted(1));
-    app.update(Action::Worker(WorkerEvent::Stream {
-        job: 1,
-        stream: Stream::Thumbnail(stripes()),
-    }));
-    let labels = vec![LabelScore {
-        label: "tabby, tabby cat".into(),
-        score: 0.9,
-    }];
-    app.update(finished(1, PipelineOutput::Labels(vec![labels]), 50));
-    app
-}
 
 fn cells(app: &App) -> Vec<(String, Color, Color)> {
     let mut terminal = Terminal::new(TestBackend::new(80, 30)).expect("terminal");
@@ -59,7 +28,7 @@ fn cells(app: &App) -> Vec<(String, Color, Color)> {
 #[test]
 fn the_picture_is_drawn_with_half_blocks_in_its_colours() {
     theme::set(Theme::Dark);
-    let app = classified();
+    let app = classified(30);
     let blocks: Vec<(Color, Color)> = cells(&app)
         .into_iter()
         .filter(|(s, _, _)| s == "▀")
@@ -81,7 +50,7 @@ fn the_picture_is_drawn_with_half_blocks_in_its_colours() {
 #[test]
 fn without_colour_the_picture_is_not_drawn() {
     theme::set(Theme::NoColor);
-    let app = classified();
+    let app = classified(30);
     let text = render(&app, 80, 30);
     theme::set(Theme::Dark);
     assert!(!text.contains('▀'), "{text}");

@@ -291,3 +291,34 @@ pub fn prepared(texts: &[&str]) -> Prepared {
         runs: 1,
     }
 }
+
+/// Two pixels wide, four tall: rows red, green, blue, white.
+pub fn stripes() -> hftutor::pipelines::Thumbnail {
+    let rows: [[u8; 3]; 4] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]];
+    hftutor::pipelines::Thumbnail {
+        width: 2,
+        height: 4,
+        rgb: rows.iter().flat_map(|p| [*p, *p]).flatten().collect(),
+    }
+}
+
+/// The first lesson's exercise after an image run that streamed [`stripes`] and found a cat,
+/// on a screen `height` rows tall.
+pub fn classified(height: u16) -> App {
+    let mut app = app_at(1, 80, height);
+    app.update(Action::StartTyping);
+    app.update(Action::NextField);
+    type_text(&mut app, "x");
+    app.update(Action::Run);
+    app.update(Action::Submitted(1));
+    app.update(Action::Worker(WorkerEvent::Stream {
+        job: 1,
+        stream: Stream::Thumbnail(stripes()),
+    }));
+    let labels = vec![hftutor::pipelines::classify::LabelScore {
+        label: "tabby, tabby cat".into(),
+        score: 0.9,
+    }];
+    app.update(finished(1, PipelineOutput::Labels(vec![labels]), 50));
+    app
+}
