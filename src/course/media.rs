@@ -29,10 +29,13 @@ pub fn resolve_inputs(
     if !takes_files(task) {
         return Ok(texts.to_vec());
     }
-    texts.iter().map(|t| resolve(course, t.trim())).collect()
+    texts
+        .iter()
+        .map(|t| resolve(course, task, t.trim()))
+        .collect()
 }
 
-fn resolve(course: &Course, name: &str) -> Result<String, String> {
+fn resolve(course: &Course, task: Task, name: &str) -> Result<String, String> {
     if let Some(rest) = name.strip_prefix("~/") {
         let home = dirs::home_dir().ok_or("there is no home folder to look in")?;
         return Ok(home.join(rest).display().to_string());
@@ -55,7 +58,11 @@ fn resolve(course: &Course, name: &str) -> Result<String, String> {
         // Not a course file: a file of the student's, from where the tutor was started.
         None if path.exists() => Ok(name.to_string()),
         None => Err(format!(
-            "there is no file \"{name}\": give the path of a file, such as ~/Music/clip.wav"
+            "there is no file \"{name}\": give the path of a file, such as {}",
+            match task {
+                Task::ImageClassification => "~/Pictures/cat.jpg",
+                _ => "~/Music/clip.wav",
+            }
         )),
     }
 }
@@ -134,6 +141,11 @@ mod tests {
         // `..` never reaches a course file; such a path that doesn't exist is an error.
         let err = resolve_inputs(&c, t, &["../nope/x.wav".into()]).unwrap_err();
         assert!(err.contains("no file \"../nope/x.wav\""), "{err}");
+        assert!(err.ends_with("such as ~/Music/clip.wav"), "{err}");
+        // A missing picture gets a picture as its example.
+        let img = Task::ImageClassification;
+        let err = resolve_inputs(&c, img, &["nope.jpg".into()]).unwrap_err();
+        assert!(err.ends_with("such as ~/Pictures/cat.jpg"), "{err}");
         // Absolute paths are the student's own.
         assert_eq!(
             resolve_inputs(&c, t, &["/tmp/x.wav".into()]).unwrap(),
