@@ -8,13 +8,19 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use crate::checks;
-use crate::course::{self, Block, Exercise, ModelRef};
-use crate::models::Provision;
-use crate::pipelines::classify::LabelScore;
-use crate::pipelines::token_classification::Aggregation;
-use crate::pipelines::{self, Generation, Pipeline, PipelineOutput, RunParams, StopReason};
-use crate::task::Task;
+use crate::attempt;
+use crate::course::{self, Block, Exercise};
+use crate::domain::Aggregation;
+use crate::domain::Generation;
+use crate::domain::LabelScore;
+use crate::domain::ModelRef;
+use crate::domain::PipelineOutput;
+use crate::domain::RunParams;
+use crate::domain::StopReason;
+use crate::domain::Task;
+use crate::hub::Provision;
+use crate::inference;
+use crate::inference::Pipeline;
 
 /// The course.yaml used when the input holds a lesson only.
 const COURSE_YAML: &str = "title: Fuzz\nlessons: [lesson]\nmodels:\n  sentence-similarity: sentence-transformers/all-MiniLM-L6-v2\n";
@@ -36,7 +42,7 @@ pub fn lesson_file(data: &[u8]) {
         ("course.yaml".to_string(), course_yaml),
         ("lesson.md".to_string(), lesson),
     ]);
-    let (course, problems) = course::load_files(files);
+    let (course, problems) = course::load_files(files, &crate::attempt::Rules);
     for p in &problems {
         let _ = p.to_string();
     }
@@ -56,7 +62,7 @@ pub fn lesson_file(data: &[u8]) {
 fn exercises() -> &'static [Exercise] {
     static ALL: OnceLock<Vec<Exercise>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let Ok(course) = course::load_embedded() else {
+        let Ok(course) = course::load_embedded(&crate::attempt::Rules) else {
             return Vec::new();
         };
         course
@@ -81,11 +87,11 @@ pub fn student_input(data: &[u8]) {
     };
     let exercise = &all[*first as usize % all.len()];
     let values = parts(&data[1..]);
-    let Ok(prepared) = checks::prepare(exercise, &values) else {
+    let Ok(prepared) = attempt::prepare(exercise, &values) else {
         return;
     };
     let output = made_up_output(exercise.task, &prepared.texts, &data[1..]);
-    let verdict = checks::judge(exercise, &prepared, &output);
+    let verdict = attempt::judge(exercise, &prepared, &output);
     assert!(!verdict.details.is_empty() || verdict.passed || verdict.feedback.is_some());
 }
 
@@ -158,7 +164,7 @@ fn tiny_pipelines() -> &'static TinyPipelines {
             .into_iter()
             .map(|(task, name)| {
                 let model = ModelRef::new(root.join(name).to_string_lossy());
-                match pipelines::load(task, &model, &provision, &mut |_| {}) {
+                match inference::load(task, &model, &provision, &mut |_| {}) {
                     Ok(p) => (task, p),
                     Err(e) => panic!("fixture {name} must load: {e}"),
                 }
@@ -220,7 +226,7 @@ fn tiny_media_pipelines() -> &'static Mutex<Vec<Box<dyn Pipeline>>> {
             .into_iter()
             .map(|(task, name)| {
                 let model = ModelRef::new(root.join(name).to_string_lossy());
-                match pipelines::load(task, &model, &provision, &mut |_| {}) {
+                match inference::load(task, &model, &provision, &mut |_| {}) {
                     Ok(p) => p,
                     Err(e) => panic!("fixture {name} must load: {e}"),
                 }

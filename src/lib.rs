@@ -5,19 +5,18 @@
 //! (resolved to files by [`models`], run by [`pipelines`]); results are judged by [`checks`] and the
 //! student's place is kept by [`progress`].
 
+pub mod attempt;
+pub mod author;
 pub mod checks;
-pub mod classroom;
 pub mod cli;
 pub mod course;
-pub mod export_space;
+pub mod domain;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod models;
-pub mod pipelines;
+pub mod hub;
+pub mod inference;
+pub mod present;
 pub mod progress;
 pub mod shell;
-pub mod solver;
-pub mod task;
 pub mod threads;
-pub mod train;
 pub mod worker;

@@ -2,28 +2,16 @@
 //! session), and streams progress, text and results back over a channel. Only this thread touches
 //! models, so the shell never waits on one.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::course::ModelRef;
-use crate::models::{Provision, ProvisionEvent};
-use crate::pipelines::{self, Pipeline, PipelineOutput, RunParams, Stream};
-use crate::task::Task;
+use crate::domain::{JobRequest, PipelineOutput, Stream};
+use crate::hub::{Provision, ProvisionEvent};
+use crate::inference::loaded::Loaded;
 
 /// The worker thread's name (the shell's panic hook recognises it).
 pub const THREAD_NAME: &str = "hftutor-models";
-
-/// A pipeline run asked of the worker.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JobRequest {
-    pub task: Task,
-    pub model: ModelRef,
-    pub inputs: Vec<String>,
-    pub params: RunParams,
-    pub runs: usize,
-}
 
 /// What the worker reports, tagged with the job id `submit` returned.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,16 +75,13 @@ impl Worker {
     }
 }
 
-/// Loaded pipelines, keyed so embedding tasks on one model share nothing they needn't reload.
-type Loaded = HashMap<(Task, ModelRef), Box<dyn Pipeline>>;
-
 fn worker_loop(
     provision: Provision,
     rx: mpsc::Receiver<(u64, JobRequest)>,
     sink: EventSink,
     cancel: Arc<AtomicBool>,
 ) {
-    let mut loaded: Loaded = HashMap::new();
+    let mut loaded = Loaded::new();
     while let Ok((job, request)) = rx.recv() {
         sink(WorkerEvent::Started { job });
         let started = Instant::now();
@@ -106,7 +91,7 @@ fn worker_loop(
             run_job(&provision, &mut loaded, job, &request, &sink, &cancel)
         }));
         let result = attempt.unwrap_or_else(|panic| {
-            loaded.remove(&(request.task, request.model.clone()));
+            loaded.forget(&request);
             let what = panic
                 .downcast_ref::<String>()
                 .map(String::as_str)
@@ -132,32 +117,20 @@ fn run_job(
     sink: &EventSink,
     cancel: &AtomicBool,
 ) -> Result<PipelineOutput, String> {
-    let key = (request.task, request.model.clone());
-    if !loaded.contains_key(&key) {
+    if !loaded.has(request.task, &request.model) {
         sink(WorkerEvent::Loading {
             job,
             message: format!("loading {}…", request.model),
             fraction: None,
         });
-        let mut on_event = |event: ProvisionEvent| sink(loading_event(job, event));
-        let pipeline = pipelines::load(request.task, &request.model, provision, &mut on_event)
-            .map_err(|e| e.to_string())?;
-        loaded.insert(key.clone(), pipeline);
     }
-    let pipeline = loaded
-        .get_mut(&key)
-        .ok_or("the model could not be kept loaded")?;
+    let mut on_event = |event: ProvisionEvent| sink(loading_event(job, event));
     let mut on_stream = |stream: Stream| {
         sink(WorkerEvent::Stream { job, stream });
         !cancel.load(Ordering::SeqCst)
     };
-    pipeline
-        .run(
-            &request.inputs,
-            &request.params,
-            request.runs.max(1),
-            &mut on_stream,
-        )
+    loaded
+        .run(request, provision, &mut on_event, &mut on_stream)
         .map_err(|e| e.to_string())
 }
 

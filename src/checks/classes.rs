@@ -1,7 +1,7 @@
 //! Conditions on labelled, ranked and trained results: `label`, `score`, `rank`, `accuracy`.
 
 use crate::course::{Bounds, Check, RankGoal};
-use crate::pipelines::PipelineOutput;
+use crate::domain::PipelineOutput;
 
 use super::wording::{score, score_bounds, MANY};
 use super::Condition;
@@ -232,8 +232,8 @@ fn accuracy(b: &Bounds, output: &PipelineOutput) -> Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipelines::classify::LabelScore;
-    use crate::pipelines::search::SearchHit;
+    use crate::domain::LabelScore;
+    use crate::domain::SearchHit;
 
     fn labels_out(tops: &[(&str, f32)]) -> PipelineOutput {
         PipelineOutput::Labels(

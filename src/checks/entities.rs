@@ -1,8 +1,8 @@
 //! The `entities` check (token-classification): each listed entity type must be found in every
 //! text, e.g. `entities: [PER, LOC]` — "find a person and a place".
 
-use crate::pipelines::token_classification::Entity;
-use crate::pipelines::PipelineOutput;
+use crate::domain::Entity;
+use crate::domain::PipelineOutput;
 
 use super::Condition;
 

@@ -2,7 +2,7 @@
 //! (score(1, 2) − score(1, 3)), for bias probes ("nurse" is closer to "she" than to "he").
 
 use crate::course::Bounds;
-use crate::pipelines::PipelineOutput;
+use crate::domain::PipelineOutput;
 
 use super::output::cosine;
 use super::wording::{score, score_bounds};

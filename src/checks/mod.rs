@@ -1,39 +1,21 @@
-//! Judging a pipeline's result against an exercise's `check:` block, with feedback text.
-//! Never runs a model: it is handed the result.
-//!
-//! CONTRACT (owned by the course helper): the functions below are what the rest of the crate uses.
+//! Judging a pipeline's result against an exercise's `check:` block, with feedback built from what
+//! happened. Never runs a model and never prepares inputs: it is handed both (see `attempt`).
 
 mod classes;
 pub mod entities;
 mod gap;
 mod inputs;
 mod output;
-mod prepare;
 mod text;
 mod wording;
 mod words;
 
 use crate::course::Exercise;
-use crate::pipelines::{PipelineOutput, RunParams};
+use crate::domain::{PipelineOutput, Prepared};
 
 pub use inputs::input_conditions;
 pub use output::{cosine, most_split_word};
-pub use prepare::{
-    max_new_tokens, param_text, seed, set_param, targets, temperature, top_k, top_p,
-    MAX_NEW_TOKENS, MAX_RUNS, MAX_TEMPERATURE,
-};
 pub use words::{shared as shared_words, words};
-
-/// What the student's input turns into: pipeline texts plus the run's settings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Prepared {
-    pub texts: Vec<String>,
-    /// The student's prediction of the label (a `param: prediction` field), judged against the
-    /// model's answer for the first text.
-    pub prediction: Option<String>,
-    pub params: RunParams,
-    pub runs: usize,
-}
 
 /// The judgement of one attempt.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,12 +32,6 @@ pub struct Verdict {
 pub struct Condition {
     pub passed: bool,
     pub detail: String,
-}
-
-/// Turns the values of the exercise's input fields into pipeline texts and settings, or says
-/// what is wrong with them (empty text, a temperature that is not a number…).
-pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, String> {
-    prepare::prepare(exercise, values)
 }
 
 /// Judges a result. Conditions on the inputs themselves (shared words…) are judged here too.

@@ -2,7 +2,9 @@
 //! more runs, tokens.
 
 use crate::course::{Agreement, Bounds, Check};
-use crate::pipelines::{Generation, PipelineOutput, TokenInfo};
+use crate::domain::Generation;
+use crate::domain::PipelineOutput;
+use crate::domain::TokenInfo;
 
 use super::text;
 use super::wording::{count, count_bounds, plural, score, score_bounds};

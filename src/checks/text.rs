@@ -2,7 +2,9 @@
 //! whole words) or over tokenize output (pieces, matched anywhere).
 
 use crate::course::{Bounds, Check};
-use crate::pipelines::{Generation, PipelineOutput, TokenInfo};
+use crate::domain::Generation;
+use crate::domain::PipelineOutput;
+use crate::domain::TokenInfo;
 
 use super::wording::{count_bounds, plural, quoted, MANY};
 use super::words::{mentions, words};

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::course_cmd::load_course;
-use crate::classroom;
+use crate::author::classroom;
 use crate::progress::ProgressStore;
 
 #[derive(Debug, Subcommand)]

@@ -6,14 +6,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::course::{self, Course};
-use crate::models::Provision;
+use crate::hub::Provision;
 use crate::progress::ProgressStore;
 
 /// Loads the course in `dir` (or the built-in one); problems become one error listing them all.
 pub fn load_course(dir: Option<&Path>) -> anyhow::Result<Course> {
     let loaded = match dir {
-        Some(d) => course::load_dir(d),
-        None => course::load_embedded(),
+        Some(d) => course::load_dir(d, &crate::attempt::Rules),
+        None => course::load_embedded(&crate::attempt::Rules),
     };
     loaded.map_err(|problems| {
         let errors: Vec<String> = problems
@@ -83,7 +83,7 @@ fn first_good_course(dir: &Path) -> anyhow::Result<Course> {
 /// `hftutor check`: every problem as `path:line:col: message` (or a JSON array for editors);
 /// exit 1 on any error.
 pub fn check(dir: Option<&Path>, format: Format) -> ExitCode {
-    let problems = course::check_course(dir);
+    let problems = course::check_course(dir, &crate::attempt::Rules);
     let errors = problems.iter().filter(|p| !p.warning).count();
     let warnings = problems.len() - errors;
     match format {
@@ -112,7 +112,7 @@ pub fn solve(dir: Option<&Path>, lesson: Option<&str>) -> anyhow::Result<ExitCod
     let course = load_course(dir)?;
     let provision = Provision::from_env();
     let report =
-        crate::solver::solve(&course, lesson, &provision, &mut |line| eprintln!("{line}"))?;
+        crate::author::solver::solve(&course, lesson, &provision, &mut |line| eprintln!("{line}"))?;
     print!("{}", report.table());
     Ok(if report.all_good() {
         ExitCode::SUCCESS

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::export_space;
+use crate::author::export_space;
 
 use super::course_cmd;
 

@@ -175,7 +175,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn models_cmd(action: ModelsAction) -> anyhow::Result<ExitCode> {
-    use crate::models::{commands, Provision};
+    use crate::hub::{commands, Provision};
     let provision = Provision::from_env();
     match action {
         ModelsAction::List => commands::list(&provision)?,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use crate::course::scaffold;
+use crate::author::scaffold;
 
 #[derive(Debug, Subcommand)]
 pub enum NewAction {

@@ -6,13 +6,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
-use serde_json::json;
 
 use super::course_cmd::load_course;
-use crate::course::ModelRef;
-use crate::models::{Provision, ProvisionEvent};
-use crate::pipelines::{self, PipelineOutput, RunParams, Stream};
-use crate::task::Task;
+use crate::domain::ModelRef;
+use crate::domain::PipelineOutput;
+use crate::domain::RunParams;
+use crate::domain::Stream;
+use crate::domain::Task;
+use crate::hub::{Provision, ProvisionEvent};
+use crate::inference;
+use crate::present;
 
 #[derive(Debug, Args)]
 pub struct PipelineArgs {
@@ -61,7 +64,7 @@ pub struct PipelineArgs {
     pub targets: Vec<String>,
     /// token-classification: none, simple, first, average or max.
     #[arg(long, default_value = "none")]
-    pub aggregation_strategy: crate::pipelines::token_classification::Aggregation,
+    pub aggregation_strategy: crate::domain::Aggregation,
     /// question-answering: the text to look for the answer in (the inputs are questions).
     #[arg(long, default_value = "")]
     pub context: String,
@@ -114,7 +117,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
     let params = RunParams {
         max_new_tokens: args
             .max_new_tokens
-            .unwrap_or(crate::pipelines::DEFAULT_MAX_NEW_TOKENS),
+            .unwrap_or(crate::domain::DEFAULT_MAX_NEW_TOKENS),
         temperature: args.temperature,
         top_k: args.top_k,
         top_p: args.top_p,
@@ -125,7 +128,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         aggregation_strategy: args.aggregation_strategy,
         context: args.context.clone(),
         language: args.language.clone(),
-        seq2seq: crate::pipelines::seq2seq::Seq2SeqParams {
+        seq2seq: crate::domain::Seq2SeqParams {
             max_new_tokens: args.max_new_tokens,
             num_beams: args.num_beams,
             src_lang: args.src_lang.clone(),
@@ -139,7 +142,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         ProvisionEvent::Note(n) => eprintln!("{n}"),
         ProvisionEvent::Progress { .. } => {}
     };
-    let mut pipeline = pipelines::load(task, &model, &provision, &mut on_event)?;
+    let mut pipeline = inference::load(task, &model, &provision, &mut on_event)?;
     let stream_text = !args.json
         && matches!(
             task,
@@ -166,83 +169,10 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         eprintln!("{note}");
     }
     if args.json {
-        let value = match (&output, args.top_k) {
-            // Images get their top_k (default 5) labels, already cut by the pipeline.
-            (PipelineOutput::Labels(per_image), _) if task == Task::ImageClassification => {
-                match per_image.as_slice() {
-                    [one] => json!(one),
-                    _ => json!(per_image),
-                }
-            }
-            // With --top-k, transformers gives each text its k best labels, not just the best.
-            (PipelineOutput::Labels(per_text), Some(k)) => {
-                let top: Vec<_> = per_text.iter().map(|l| &l[..k.min(l.len())]).collect();
-                match top.as_slice() {
-                    [one] => json!(one),
-                    _ => json!(top),
-                }
-            }
-            (PipelineOutput::Answers(a), k) => crate::pipelines::question_answering::to_json(a, k),
-            _ => to_json(&output, args.chat),
-        };
+        let value = present::json(task, &output, args.chat, args.top_k);
         println!("{}", serde_json::to_string(&value)?);
     } else {
-        print_human(&inputs, &output);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// JSON as transformers' pipelines shape it.
-pub fn to_json(output: &PipelineOutput, chat: bool) -> serde_json::Value {
-    match output {
-        PipelineOutput::Embeddings(v) => json!(v),
-        PipelineOutput::Similarities(s) => json!(s),
-        PipelineOutput::Generations(g) => json!(g
-            .iter()
-            .map(|g| {
-                let text = if chat {
-                    g.text.clone()
-                } else {
-                    format!("{}{}", g.prompt, g.text)
-                };
-                json!({ "generated_text": text })
-            })
-            .collect::<Vec<_>>()),
-        PipelineOutput::Tokens(t) => json!(t),
-        // transformers gives the top label per text.
-        PipelineOutput::Labels(per_text) => json!(per_text
-            .iter()
-            .filter_map(|labels| labels.first())
-            .collect::<Vec<_>>()),
-        PipelineOutput::ZeroShot(results) if results.len() == 1 => json!(results[0]),
-        PipelineOutput::ZeroShot(results) => json!(results),
-        PipelineOutput::Ranking(hits) => json!(hits),
-        PipelineOutput::Trained(report) => json!(report),
-        PipelineOutput::FillMask(per_text) => crate::pipelines::fill_mask::to_json(per_text),
-        PipelineOutput::Entities(per_text) if per_text.len() == 1 => json!(per_text[0]),
-        PipelineOutput::Entities(per_text) => json!(per_text),
-        PipelineOutput::Answers(a) => crate::pipelines::question_answering::to_json(a, None),
-        PipelineOutput::Transcriptions(t) if t.len() == 1 => json!(t[0]),
-        PipelineOutput::Transcriptions(t) => json!(t),
-        PipelineOutput::Seq2Seq(texts) => json!(texts),
-    }
-}
-
-fn print_human(inputs: &[String], output: &PipelineOutput) {
-    match output {
-        PipelineOutput::Embeddings(vectors) => {
-            for (text, v) in inputs.iter().zip(vectors) {
-                let head: Vec<String> = v.iter().take(6).map(|x| format!("{x:+.4}")).collect();
-                println!("{text:?}: {} dimensions [{} …]", v.len(), head.join(", "));
-            }
-        }
-        PipelineOutput::Similarities(scores) => {
-            for (other, s) in inputs.iter().skip(1).zip(scores) {
-                println!("{s:.4}  {:?} ↔ {other:?}", inputs[0]);
-            }
-        }
-        PipelineOutput::Generations(gens) => {
-            println!();
+        if let PipelineOutput::Generations(gens) = &output {
             for g in gens {
                 eprintln!(
                     "[{} tokens, {:?}; prompt {:.0} tok/s, decode {:.1} tok/s]",
@@ -253,45 +183,9 @@ fn print_human(inputs: &[String], output: &PipelineOutput) {
                 );
             }
         }
-        PipelineOutput::Tokens(all) => {
-            for (text, tokens) in inputs.iter().zip(all) {
-                println!("{text:?}: {} tokens", tokens.len());
-                let line: Vec<String> = tokens
-                    .iter()
-                    .map(|t| format!("{}({})", t.token, t.id))
-                    .collect();
-                println!("  {}", line.join(" "));
-            }
-        }
-        PipelineOutput::Labels(_)
-        | PipelineOutput::ZeroShot(_)
-        | PipelineOutput::Ranking(_)
-        | PipelineOutput::Trained(_) => {
-            for line in crate::pipelines::classify::describe(inputs, output) {
-                println!("{line}");
-            }
-        }
-        PipelineOutput::FillMask(per_text) => {
-            for line in crate::pipelines::fill_mask::describe(inputs, per_text) {
-                println!("{line}");
-            }
-        }
-        PipelineOutput::Entities(per_text) => {
-            for line in crate::pipelines::token_classification::describe(inputs, per_text) {
-                println!("{line}");
-            }
-        }
-        PipelineOutput::Answers(a) => {
-            for line in crate::pipelines::question_answering::describe(inputs, a) {
-                println!("{line}");
-            }
-        }
-        // The text was streamed as it came.
-        PipelineOutput::Transcriptions(_) => println!(),
-        PipelineOutput::Seq2Seq(texts) => {
-            for line in crate::pipelines::seq2seq::describe(inputs, texts) {
-                println!("{line}");
-            }
+        for line in present::lines(&inputs, &output) {
+            println!("{line}");
         }
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::course::schema::{json_schema, SchemaKind};
+use crate::author::schema::{json_schema, SchemaKind};
 
 /// Prints the schema of one kind of YAML (`course`, `front-matter`, `exercise`, `quiz`), or of
 /// any of them when `block` is `None`.

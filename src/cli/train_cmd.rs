@@ -8,10 +8,10 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use crate::course::ModelRef;
-use crate::models::{Provision, ProvisionEvent};
-use crate::pipelines::embeddings::Embedder;
-use crate::train::{self, parse_examples, Example, Head, TrainOptions};
+use crate::domain::ModelRef;
+use crate::hub::{Provision, ProvisionEvent};
+use crate::inference::tasks::embeddings::Embedder;
+use crate::inference::train::{self, parse_examples, Example, Head, TrainOptions};
 
 /// The model heads are trained on: the one lesson 1 and lesson 8 run.
 pub const HEAD_MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";

@@ -1,8 +1,8 @@
 //! Rules on the checks of classifying and ranking tasks: `label` (one for all texts, or one per
 //! text) and `rank` (a document that exists, a rank of 1 or more).
 
-use crate::pipelines::search::documents;
-use crate::task::Task;
+use crate::domain::corpus::documents;
+use crate::domain::Task;
 
 use super::check_spec::Context;
 use super::raw::{RawRank, Texts};

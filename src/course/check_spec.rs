@@ -1,7 +1,7 @@
 //! The `check:` block of an exercise: which conditions exist, which tasks each fits, and the
 //! rules on their values (bounds in range, min ≤ max, a regex that compiles…).
 
-use crate::task::Task;
+use crate::domain::Task;
 
 use super::check_classes as classes;
 use super::did_you_mean;

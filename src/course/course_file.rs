@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::task::Task;
+use crate::domain::Task;
 
 use super::did_you_mean;
 use super::raw::RawCourse;
 use super::report::Report;
-use super::types::ModelRef;
 use super::yaml_doc::{Kind, YamlDoc};
+use crate::domain::ModelRef;
 
 pub struct CourseFile {
     pub title: String,

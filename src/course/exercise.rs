@@ -1,16 +1,16 @@
 //! An ```exercise block: from its raw YAML to an [`Exercise`], with the rules on its fields
 //! (task, model, inputs, params, runs, feedback, hints, solutions and counterexamples).
 
-use crate::checks;
-use crate::pipelines::RunParams;
-use crate::task::Task;
+use crate::domain::RunParams;
+use crate::domain::Task;
 
 use super::check_spec::{self, Context};
 use super::raw::{Answer, Answers, RawExercise, RawInput};
 use super::report::Report;
-use super::types::{Check, Exercise, Feedback, InputField, ModelRef, Param};
+use super::types::{AnswersAt, Check, Exercise, Feedback, InputField};
 use super::yaml_doc::YamlDoc;
 use super::{did_you_mean, ids};
+use crate::domain::{ModelRef, Param};
 
 const TASK_LIST: &str = "feature-extraction, sentence-similarity, text-generation, tokenize";
 
@@ -192,9 +192,12 @@ pub fn convert(
         hints: hints.into_iter().map(|h| h.trim().to_string()).collect(),
         solutions: solutions.iter().map(|(v, _)| v.clone()).collect(),
         counterexamples: counterexamples.iter().map(|(v, _)| v.clone()).collect(),
+        answers_at: AnswersAt {
+            solutions: solutions.iter().map(|(_, p)| doc.pos(p)).collect(),
+            counterexamples: counterexamples.iter().map(|(_, p)| doc.pos(p)).collect(),
+        },
         line: fence_line,
     };
-    try_answers(doc, &exercise, &solutions, &counterexamples, report);
     Some(exercise)
 }
 
@@ -282,7 +285,7 @@ fn inputs(
         let default = match (param, input.default) {
             (Some(p), Some(d)) => {
                 let mut scratch = params.clone();
-                if let Err(m) = checks::set_param(p, &d, &mut scratch) {
+                if let Err(m) = crate::domain::params::set_param(p, &d, &mut scratch) {
                     report.error(
                         doc.pos(&format!("{here}.default")),
                         format!("input \"{label}\": default \"{d}\" doesn't work: {m}"),
@@ -290,7 +293,7 @@ fn inputs(
                 }
                 d
             }
-            (Some(p), None) => checks::param_text(p, params),
+            (Some(p), None) => crate::domain::params::param_text(p, params),
             (None, d) => d.unwrap_or_default(),
         };
         fields.push(InputField {
@@ -333,15 +336,15 @@ fn runs(doc: &YamlDoc, raw: Option<i64>, task: Option<Task>, report: &mut Report
         return 1;
     }
     let n = usize::try_from(n).unwrap_or(usize::MAX);
-    if n > checks::MAX_RUNS {
+    if n > crate::domain::params::MAX_RUNS {
         report.error(
             pos,
             format!(
                 "runs can be at most {} (each run takes time), not {n}",
-                checks::MAX_RUNS
+                crate::domain::params::MAX_RUNS
             ),
         );
-        return checks::MAX_RUNS;
+        return crate::domain::params::MAX_RUNS;
     }
     if let Some(task) = task.filter(|t| *t != Task::TextGeneration && n > 1) {
         report.error(
@@ -399,43 +402,4 @@ fn answers(
         out.push((values, path));
     }
     out
-}
-
-/// Solutions must be valid inputs that can pass the input conditions; counterexamples valid inputs.
-fn try_answers(
-    doc: &YamlDoc,
-    exercise: &Exercise,
-    solutions: &[(Vec<String>, String)],
-    counterexamples: &[(Vec<String>, String)],
-    report: &mut Report,
-) {
-    for (kind, list) in [("solution", solutions), ("counterexample", counterexamples)] {
-        for (i, (values, path)) in list.iter().enumerate() {
-            let pos = doc.pos(path);
-            match checks::prepare(exercise, values) {
-                Err(m) => report.error(pos, format!("{kind} {}: {m}", i + 1)),
-                Ok(prepared) if kind == "solution" => {
-                    if let Some(c) = checks::input_conditions(exercise, &prepared.texts)
-                        .into_iter()
-                        .find(|c| !c.passed)
-                    {
-                        report.error(pos, format!("solution {} can't pass: {}", i + 1, c.detail));
-                    }
-                }
-                Ok(_) => {}
-            }
-        }
-    }
-    for (i, (s, _)) in solutions.iter().enumerate() {
-        if let Some(j) = counterexamples.iter().position(|(c, _)| c == s) {
-            report.error(
-                doc.pos(&counterexamples[j].1),
-                format!(
-                    "counterexample {} is the same as solution {}: it can't both pass and fail",
-                    j + 1,
-                    i + 1
-                ),
-            );
-        }
-    }
 }

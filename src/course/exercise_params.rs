@@ -1,9 +1,9 @@
 //! An exercise's `params:` block and which task each setting belongs to: the rules shared by
 //! `params:` keys and input fields with `param:`.
 
-use crate::checks;
-use crate::pipelines::RunParams;
-use crate::task::Task;
+use crate::domain::params;
+use crate::domain::RunParams;
+use crate::domain::Task;
 
 use super::raw::RawParams;
 use super::report::Report;
@@ -73,25 +73,44 @@ pub fn params(
     if let Some(t) = raw.temperature {
         check(
             "temperature",
-            checks::temperature(t).map(|t| p.temperature = t),
+            params::temperature(t)
+                .map(|t| p.temperature = t)
+                .map_err(|e| e.to_string()),
         );
     }
     if let Some(k) = raw.top_k {
-        check("top_k", checks::top_k(k).map(|k| p.top_k = Some(k)));
+        check(
+            "top_k",
+            params::top_k(k)
+                .map(|k| p.top_k = Some(k))
+                .map_err(|e| e.to_string()),
+        );
     }
     if let Some(v) = raw.top_p {
-        check("top_p", checks::top_p(v).map(|v| p.top_p = Some(v)));
+        check(
+            "top_p",
+            params::top_p(v)
+                .map(|v| p.top_p = Some(v))
+                .map_err(|e| e.to_string()),
+        );
     }
     if let Some(s) = raw.seed {
-        check("seed", checks::seed(s).map(|s| p.seed = Some(s)));
+        check(
+            "seed",
+            params::seed(s)
+                .map(|s| p.seed = Some(s))
+                .map_err(|e| e.to_string()),
+        );
     }
     if let Some(n) = raw.max_new_tokens {
         check(
             "max_new_tokens",
-            checks::max_new_tokens(n).map(|n| {
-                p.max_new_tokens = n;
-                p.seq2seq.max_new_tokens = Some(n);
-            }),
+            params::max_new_tokens(n)
+                .map(|n| {
+                    p.max_new_tokens = n;
+                    p.seq2seq.max_new_tokens = Some(n);
+                })
+                .map_err(|e| e.to_string()),
         );
     }
     if let Some(chat) = raw.chat {
@@ -109,7 +128,7 @@ pub fn params(
         p.context = context;
     }
     if let Some(targets) = raw.targets {
-        let list: Vec<String> = targets.0.iter().flat_map(|t| checks::targets(t)).collect();
+        let list: Vec<String> = targets.0.iter().flat_map(|t| params::targets(t)).collect();
         let r = if list.is_empty() {
             Err("no words given: list the words the model should score".to_string())
         } else {
@@ -124,7 +143,7 @@ pub fn params(
                 check("aggregation_strategy", Ok(()));
                 p.aggregation_strategy = a;
             }
-            Err(m) => check("aggregation_strategy", Err(m)),
+            Err(m) => check("aggregation_strategy", Err(m.to_string())),
         }
     }
     if let Some(n) = raw.num_beams {

@@ -1,6 +1,7 @@
 //! A whole course: course.yaml, its lesson files in order, and the rules that span files
 //! (lesson order, unlisted files, duplicate lesson ids, a model for every exercise's task).
 
+use super::answers::{check_answers, AnswerRules};
 use super::course_file::{self, CourseFile};
 use super::did_you_mean;
 use super::lesson::{self, Parsed};
@@ -11,7 +12,7 @@ use super::Problem;
 
 /// Loads a course, with every problem found (warnings included). The course is `None` when
 /// there is an error.
-pub fn load(source: &Source) -> (Option<Course>, Vec<Problem>) {
+pub fn load(source: &Source, rules: &dyn AnswerRules) -> (Option<Course>, Vec<Problem>) {
     let course_name = "course.yaml";
     let mut course_report = Report::new(source.shown(course_name));
     if !source.exists() {
@@ -60,6 +61,9 @@ pub fn load(source: &Source) -> (Option<Course>, Vec<Problem>) {
                 None
             }
         };
+        for e in parsed.iter().flat_map(|p| p.lesson.exercises()) {
+            check_answers(e, rules, &mut report);
+        }
         files.push((name.clone(), report, parsed));
     }
 

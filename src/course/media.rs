@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::task::Task;
+use crate::domain::Task;
 
 use super::source;
 use super::Course;

@@ -1,26 +1,25 @@
 //! The lesson file format: front matter, steps, exercise and quiz blocks; loading a course
 //! (embedded or from a folder) and validating it with `file:line:col` messages.
-//! Knows nothing of ratatui or candle. The format is described for teachers in lessons/README.md.
-//!
-//! CONTRACT (owned by the course helper): the functions below are what the rest of the crate uses.
+//! Knows nothing of ratatui or candle, and never runs the judge: a lesson's solutions are tried by
+//! the rules its caller hands in (`attempt::Rules`). The format is described for teachers in
+//! lessons/README.md.
 
+pub mod answers;
 mod check_classes;
 mod check_spec;
-mod course_file;
+pub(crate) mod course_file;
 mod did_you_mean;
 mod exercise;
 mod exercise_params;
 mod front_matter;
-mod ids;
+pub(crate) mod ids;
 mod lesson;
 mod load;
 pub mod media;
 mod quiz;
-mod raw;
-mod report;
+pub(crate) mod raw;
+pub(crate) mod report;
 mod safety;
-pub mod scaffold;
-pub mod schema;
 mod source;
 mod split;
 mod types;
@@ -29,6 +28,7 @@ mod yaml_tree;
 
 use std::path::Path;
 
+pub use answers::{AnswerCheck, AnswerRules};
 pub use check_spec::CHECKS;
 pub use types::*;
 
@@ -58,31 +58,32 @@ impl std::fmt::Display for Problem {
 }
 
 /// The default course, embedded in the binary from `lessons/`.
-pub fn load_embedded() -> Result<Course, Vec<Problem>> {
-    into_result(load::load(&Source::Embedded))
+pub fn load_embedded(rules: &dyn AnswerRules) -> Result<Course, Vec<Problem>> {
+    into_result(load::load(&Source::Embedded, rules))
 }
 
 /// A course from a folder holding `course.yaml`.
-pub fn load_dir(dir: &Path) -> Result<Course, Vec<Problem>> {
-    into_result(load::load(&Source::Folder(dir.to_path_buf())))
+pub fn load_dir(dir: &Path, rules: &dyn AnswerRules) -> Result<Course, Vec<Problem>> {
+    into_result(load::load(&Source::Folder(dir.to_path_buf()), rules))
 }
 
 /// A course from files held in memory (name → text), checked as a folder would be: the
 /// course and every problem. For fuzzing and tests.
 pub fn load_files(
     files: std::collections::BTreeMap<String, String>,
+    rules: &dyn AnswerRules,
 ) -> (Option<Course>, Vec<Problem>) {
-    load::load(&Source::Memory(files))
+    load::load(&Source::Memory(files), rules)
 }
 
 /// Every problem of a course, errors and warnings, in file order (course.yaml, then the
 /// lessons in course order, then files not listed). `None` checks the embedded course.
-pub fn check_course(dir: Option<&Path>) -> Vec<Problem> {
+pub fn check_course(dir: Option<&Path>, rules: &dyn AnswerRules) -> Vec<Problem> {
     let source = match dir {
         Some(d) => Source::Folder(d.to_path_buf()),
         None => Source::Embedded,
     };
-    load::load(&source).1
+    load::load(&source, rules).1
 }
 
 /// Problems as a JSON array of `{file, line, col, severity, message}` (severity: "error" or

@@ -6,9 +6,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::models::ids;
+use crate::domain::repo_id as ids;
 
-use super::types::ModelRef;
+use crate::domain::ModelRef;
 
 /// The largest course.yaml or lesson file read (lessons are a few KB; this is 100× that).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;

@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::pipelines::RunParams;
-use crate::task::Task;
+use crate::domain::ModelRef;
+use crate::domain::Param;
+use crate::domain::RunParams;
+use crate::domain::Task;
 
 /// A whole course: its title, lessons in order, and the default model per task.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,31 +18,6 @@ pub struct Course {
     pub lessons: Vec<Lesson>,
     /// Default model (Hub id or folder, optionally `id#file.gguf`) per task.
     pub models: BTreeMap<Task, ModelRef>,
-}
-
-/// A model reference: a Hub repo id or a local folder, with the GGUF file to use if any.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModelRef {
-    pub id: String,
-    pub gguf_file: Option<String>,
-}
-
-impl ModelRef {
-    pub fn new(id: impl Into<String>) -> Self {
-        ModelRef {
-            id: id.into(),
-            gguf_file: None,
-        }
-    }
-}
-
-impl std::fmt::Display for ModelRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.gguf_file {
-            Some(file) => write!(f, "{} ({file})", self.id),
-            None => f.write_str(&self.id),
-        }
-    }
 }
 
 /// One lesson file.
@@ -122,8 +99,18 @@ pub struct Exercise {
     pub solutions: Vec<Vec<String>>,
     /// Inputs that must fail, for the headless solver.
     pub counterexamples: Vec<Vec<String>>,
+    /// Where each solution and counterexample is written in the lesson file (line, column), for
+    /// the problems found when they are tried (see `answers`).
+    pub answers_at: AnswersAt,
     /// 1-based line of the ```exercise fence in the lesson file.
     pub line: usize,
+}
+
+/// The places of an exercise's solutions and counterexamples in its lesson file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnswersAt {
+    pub solutions: Vec<(usize, usize)>,
+    pub counterexamples: Vec<(usize, usize)>,
 }
 
 /// One input field of an exercise panel.
@@ -134,62 +121,6 @@ pub struct InputField {
     pub param: Option<Param>,
     /// Pre-filled value.
     pub default: String,
-}
-
-/// A generation parameter a student may set from an input field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Param {
-    Temperature,
-    TopK,
-    TopP,
-    Seed,
-    MaxNewTokens,
-    System,
-    /// question-answering: the text the answer is looked for in.
-    Context,
-    /// fill-mask: the words to score, comma-separated.
-    Targets,
-    /// token-classification: how tokens are grouped into entities.
-    AggregationStrategy,
-    /// Not a setting: the student's prediction of the model's label, stated before the run and
-    /// compared with it (a *predict, then run* exercise on a task that gives labels).
-    Prediction,
-}
-
-impl Param {
-    pub const ALL: [Param; 10] = [
-        Param::Temperature,
-        Param::TopK,
-        Param::TopP,
-        Param::Seed,
-        Param::MaxNewTokens,
-        Param::System,
-        Param::Context,
-        Param::Targets,
-        Param::AggregationStrategy,
-        Param::Prediction,
-    ];
-    pub fn name(self) -> &'static str {
-        match self {
-            Param::Temperature => "temperature",
-            Param::TopK => "top_k",
-            Param::TopP => "top_p",
-            Param::Seed => "seed",
-            Param::MaxNewTokens => "max_new_tokens",
-            Param::System => "system",
-            Param::Context => "context",
-            Param::Targets => "targets",
-            Param::AggregationStrategy => "aggregation_strategy",
-            Param::Prediction => "prediction",
-        }
-    }
-    /// True for the fields that set a generation setting (all but `prediction`).
-    pub fn is_setting(self) -> bool {
-        self != Param::Prediction
-    }
-    pub fn parse(s: &str) -> Option<Param> {
-        Param::ALL.into_iter().find(|p| p.name() == s)
-    }
 }
 
 /// What the teacher says on a pass and on a fail (the check adds its own specifics).

@@ -1,8 +1,9 @@
 //! What can happen to the shell (`Action`, the only input `App::update` takes) and what the shell
 //! asks the outside world to do (`Effect`, carried out by the run loop).
 
+use crate::domain::JobRequest;
 use crate::progress::Progress;
-use crate::worker::{JobRequest, WorkerEvent};
+use crate::worker::WorkerEvent;
 
 /// Everything that changes the shell's state: keys (after the keymap), worker news, time, size.
 #[derive(Debug, Clone, PartialEq)]

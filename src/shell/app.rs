@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::checks::{Prepared, Verdict};
+use crate::checks::Verdict;
 use crate::course::{Block, Course, Exercise, Lesson, Quiz, Step};
-use crate::pipelines::PipelineOutput;
+use crate::domain::PipelineOutput;
+use crate::domain::Prepared;
 use crate::progress::{LessonState, Progress};
 
 use super::action::{Action, Effect};

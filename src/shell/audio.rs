@@ -20,11 +20,15 @@ const PLAYERS: [(&str, &[&str]); 5] = [
 
 /// The first player on PATH, if any.
 pub fn find_player() -> Option<String> {
-    let path = std::env::var_os("PATH")?;
+    find_player_in(&std::env::var_os("PATH")?)
+}
+
+/// The first player in the folders of `path` (a PATH-style list), if any.
+pub fn find_player_in(path: &std::ffi::OsStr) -> Option<String> {
     PLAYERS
         .iter()
         .map(|(name, _)| *name)
-        .find(|name| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
+        .find(|name| std::env::split_paths(path).any(|dir| dir.join(name).is_file()))
         .map(str::to_string)
 }
 

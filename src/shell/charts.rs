@@ -4,7 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::pipelines::{Candidate, Stream};
+use crate::domain::Candidate;
+use crate::domain::Stream;
 
 /// The candidates of one generated token.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +28,7 @@ pub struct Charts {
     /// automatic-speech-recognition: the clips transcribed.
     pub clips: Vec<Clip>,
     /// image-classification: the pictures classified, small.
-    pub pictures: Vec<crate::pipelines::Thumbnail>,
+    pub pictures: Vec<crate::domain::Thumbnail>,
     /// Show each token's id beside it (tokenize).
     pub show_ids: bool,
     /// When the first and the latest step arrived, for tokens/s while generating.

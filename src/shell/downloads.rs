@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 
-use crate::course::{Course, ModelRef};
-use crate::models::Provision;
+use crate::course::Course;
+use crate::domain::ModelRef;
+use crate::hub::Provision;
 
 use super::app::App;
 

@@ -1,10 +1,13 @@
-//! Exercise actions on the `App`: editing the input fields, running (checks::prepare → a job),
-//! following the worker's events, judging the result (checks::judge), hints, recording progress.
+//! Exercise actions on the `App`: editing the input fields, running (`attempt::start` → a job),
+//! following the worker's events, judging the result (`attempt::judge`), hints, recording progress.
 
-use crate::checks;
-use crate::course::{Exercise, ModelRef};
-use crate::pipelines::{PipelineOutput, StopReason, Stream};
-use crate::worker::{JobRequest, WorkerEvent};
+use crate::attempt;
+use crate::course::Exercise;
+use crate::domain::ModelRef;
+use crate::domain::PipelineOutput;
+use crate::domain::StopReason;
+use crate::domain::Stream;
+use crate::worker::WorkerEvent;
 
 use super::action::{Action, Effect};
 use super::app::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
@@ -25,10 +28,7 @@ impl App {
 
     /// The model an exercise runs on: its own, else the course's default for the task.
     pub fn model_for(&self, exercise: &Exercise) -> Option<ModelRef> {
-        exercise
-            .model
-            .clone()
-            .or_else(|| self.course.models.get(&exercise.task).cloned())
+        attempt::model_for(&self.course, exercise)
     }
 
     pub(crate) fn exercise_by_key(&self, key: &PanelKey) -> Option<&Exercise> {
@@ -172,11 +172,8 @@ impl App {
             self.set_outcome(&key, Outcome::Notice(offer));
             return vec![];
         }
-        let prepared = match checks::prepare(&exercise, &values).and_then(|mut p| {
-            p.texts = crate::course::media::resolve_inputs(&self.course, exercise.task, &p.texts)?;
-            Ok(p)
-        }) {
-            Ok(p) => p,
+        let attempt = match attempt::start(&self.course, &exercise, model.clone(), &values) {
+            Ok(a) => a,
             Err(message) => {
                 self.set_outcome(&key, Outcome::Refused(message));
                 return vec![];
@@ -188,20 +185,9 @@ impl App {
         }
         self.panel_offset = 0;
         if let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) {
-            self.progress
-                .lesson_mut(&lesson)
-                .exercises
-                .entry(key.1.clone())
-                .or_default()
-                .last_input = values;
+            attempt::record_input(&mut self.progress, &lesson, &key.1, values);
         }
-        let request = JobRequest {
-            task: exercise.task,
-            model: model.clone(),
-            inputs: prepared.texts.clone(),
-            params: prepared.params.clone(),
-            runs: prepared.runs.max(1),
-        };
+        let attempt::Attempt { prepared, job } = attempt;
         self.running = Some(Running {
             key,
             job: None,
@@ -212,7 +198,7 @@ impl App {
             streamed: Vec::new(),
             cancelling: false,
         });
-        vec![Effect::Submit(request)]
+        vec![Effect::Submit(job)]
     }
 
     /// Esc / Ctrl-C during a run.
@@ -335,21 +321,14 @@ impl App {
         let exercise = self.exercise_by_key(&running.key).cloned();
         let verdict = match (&result, &exercise) {
             (Ok(output), Some(exercise)) if !cancelled => {
-                Some(checks::judge(exercise, &running.prepared, output))
+                Some(attempt::judge(exercise, &running.prepared, output))
             }
             _ => None,
         };
         let mut effects = Vec::new();
         if let Some(v) = &verdict {
             if let Some(lesson) = self.course.lessons.get(running.key.0).map(|l| l.id.clone()) {
-                let ep = self
-                    .progress
-                    .lesson_mut(&lesson)
-                    .exercises
-                    .entry(running.key.1.clone())
-                    .or_default();
-                ep.attempts += 1;
-                ep.passed |= v.passed;
+                attempt::record_verdict(&mut self.progress, &lesson, &running.key.1, v);
                 effects.push(self.save());
             }
         }

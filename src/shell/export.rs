@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::export_space::{self, ExportError, Space};
+use crate::author::export_space::{self, ExportError, Space};
 
 use super::action::{Action, Effect};
 use super::app::{App, Panel, StatusKind};

@@ -17,7 +17,7 @@ use ratatui::crossterm::execute;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::course::Course;
-use crate::models::Provision;
+use crate::hub::Provision;
 use crate::progress::{Progress, ProgressStore};
 use crate::worker::{Worker, WorkerEvent};
 

@@ -265,11 +265,11 @@ pub fn tokens_per_s(tps: f64, stop: &str) -> String {
     format!("{tps:.1} tokens/s · {stop}")
 }
 
-pub fn stop_reason(reason: crate::pipelines::StopReason) -> &'static str {
+pub fn stop_reason(reason: crate::domain::StopReason) -> &'static str {
     match reason {
-        crate::pipelines::StopReason::EndOfText => "stopped at the end of the text",
-        crate::pipelines::StopReason::MaxTokens => "stopped at the token limit",
-        crate::pipelines::StopReason::Cancelled => "stopped by you",
+        crate::domain::StopReason::EndOfText => "stopped at the end of the text",
+        crate::domain::StopReason::MaxTokens => "stopped at the token limit",
+        crate::domain::StopReason::Cancelled => "stopped by you",
     }
 }
 

@@ -45,7 +45,7 @@ impl CourseWatcher {
                 // Ends when the watcher (holding the sender) is dropped.
                 while rx.recv().is_ok() {
                     while rx.recv_timeout(DEBOUNCE).is_ok() {}
-                    on_reload(course::load_dir(&dir));
+                    on_reload(course::load_dir(&dir, &crate::attempt::Rules));
                 }
             })
             .context("cannot start the watching thread")?;
@@ -56,14 +56,14 @@ impl CourseWatcher {
 /// The course in `dir` as soon as it loads: while it has errors, `report` gets them (at once,
 /// then after each save that still has some) and this waits for the next change.
 pub fn first_good_course(dir: &Path, mut report: impl FnMut(&[Problem])) -> anyhow::Result<Course> {
-    let mut problems = match course::load_dir(dir) {
+    let mut problems = match course::load_dir(dir, &crate::attempt::Rules) {
         Ok(c) => return Ok(c),
         Err(p) => p,
     };
     let (tx, rx) = mpsc::channel();
     let _watcher = CourseWatcher::start(dir, move |r| drop(tx.send(r)))?;
     // A save between the first load and the start of the watcher would be missed.
-    if let Ok(c) = course::load_dir(dir) {
+    if let Ok(c) = course::load_dir(dir, &crate::attempt::Rules) {
         return Ok(c);
     }
     loop {

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hftutor::models::{Pins, ProvisionConfig, ProvisionEvent};
+use hftutor::hub::{Pins, ProvisionConfig, ProvisionEvent};
 use sha2::{Digest, Sha256};
 
 pub const REPO: &str = "hftutor-test/tiny-model";

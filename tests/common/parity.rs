@@ -6,12 +6,14 @@
 
 use std::path::PathBuf;
 
-use hftutor::course::ModelRef;
-use hftutor::models::Provision;
-use hftutor::pipelines::fill_mask;
-use hftutor::pipelines::token_classification::Aggregation;
-use hftutor::pipelines::{self, Pipeline, PipelineOutput, RunParams};
-use hftutor::task::Task;
+use hftutor::domain::Aggregation;
+use hftutor::domain::ModelRef;
+use hftutor::domain::PipelineOutput;
+use hftutor::domain::RunParams;
+use hftutor::domain::Task;
+use hftutor::hub::Provision;
+use hftutor::inference;
+use hftutor::inference::Pipeline;
 use serde_json::Value;
 
 /// The largest score or logit difference from transformers a parity test accepts.
@@ -31,7 +33,7 @@ pub fn load(task: Task, name: &str) -> Box<dyn Pipeline> {
 
 /// A model folder anywhere, loaded for `task`.
 pub fn load_folder(task: Task, path: &std::path::Path) -> Box<dyn Pipeline> {
-    pipelines::load(
+    inference::load(
         task,
         &ModelRef::new(path.to_string_lossy()),
         &Provision::from_env(),
@@ -157,7 +159,7 @@ pub fn fill_mask_parity(name: &str, at_least: usize) -> (f64, usize) {
             }
         }
         // The JSON hftutor prints has transformers' shape.
-        let json = fill_mask::to_json(std::slice::from_ref(&got));
+        let json = hftutor::present::fill_mask::to_json(std::slice::from_ref(&got));
         assert_eq!(
             json.as_array().map(Vec::len),
             run["output"].as_array().map(Vec::len),

@@ -5,15 +5,19 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use hftutor::checks::Prepared;
 use hftutor::course::{
-    Block, Bounds, Check, Choice, Course, Exercise, Feedback, InputField, Lesson, ModelRef, Param,
-    Quiz, Step,
+    Block, Bounds, Check, Choice, Course, Exercise, Feedback, InputField, Lesson, Quiz, Step,
 };
-use hftutor::pipelines::{Generation, PipelineOutput, RunParams, StopReason, Stream};
+use hftutor::domain::Generation;
+use hftutor::domain::PipelineOutput;
+use hftutor::domain::Prepared;
+use hftutor::domain::RunParams;
+use hftutor::domain::StopReason;
+use hftutor::domain::Stream;
+use hftutor::domain::Task;
+use hftutor::domain::{ModelRef, Param};
 use hftutor::progress::Progress;
 use hftutor::shell::{self, Action, App, Effect};
-use hftutor::task::Task;
 use hftutor::worker::WorkerEvent;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -82,6 +86,7 @@ pub fn similarity_exercise() -> Exercise {
         ],
         solutions: vec![],
         counterexamples: vec![],
+        answers_at: Default::default(),
         line: 10,
     }
 }
@@ -116,6 +121,7 @@ pub fn generation_exercise() -> Exercise {
         hints: vec!["Mention an animal in the prompt.".into()],
         solutions: vec![],
         counterexamples: vec![],
+        answers_at: Default::default(),
         line: 20,
     }
 }
@@ -246,7 +252,7 @@ pub fn render(app: &App, width: u16, height: u16) -> String {
 }
 
 /// The JobRequest of a Submit effect, if any.
-pub fn submitted(effects: &[Effect]) -> Option<&hftutor::worker::JobRequest> {
+pub fn submitted(effects: &[Effect]) -> Option<&hftutor::domain::JobRequest> {
     effects.iter().find_map(|e| match e {
         Effect::Submit(r) => Some(r),
         _ => None,
@@ -293,9 +299,9 @@ pub fn prepared(texts: &[&str]) -> Prepared {
 }
 
 /// Two pixels wide, four tall: rows red, green, blue, white.
-pub fn stripes() -> hftutor::pipelines::Thumbnail {
+pub fn stripes() -> hftutor::domain::Thumbnail {
     let rows: [[u8; 3]; 4] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]];
-    hftutor::pipelines::Thumbnail {
+    hftutor::domain::Thumbnail {
         width: 2,
         height: 4,
         rgb: rows.iter().flat_map(|p| [*p, *p]).flatten().collect(),
@@ -315,7 +321,7 @@ pub fn classified(height: u16) -> App {
         job: 1,
         stream: Stream::Thumbnail(stripes()),
     }));
-    let labels = vec![hftutor::pipelines::classify::LabelScore {
+    let labels = vec![hftutor::domain::LabelScore {
         label: "tabby, tabby cat".into(),
         score: 0.9,
     }];

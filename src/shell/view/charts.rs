@@ -4,7 +4,8 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::pipelines::{PipelineOutput, TokenInfo};
+use crate::domain::PipelineOutput;
+use crate::domain::TokenInfo;
 use crate::shell::charts::Charts;
 use crate::shell::wrap::{self, wrap};
 use crate::shell::{strings, theme};

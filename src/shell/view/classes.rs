@@ -4,7 +4,7 @@
 use ratatui::text::{Line, Span};
 
 use super::output::bar;
-use crate::pipelines::PipelineOutput;
+use crate::domain::PipelineOutput;
 use crate::shell::wrap::{self, wrap_plain};
 use crate::shell::{strings, theme};
 

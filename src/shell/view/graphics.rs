@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 
-use crate::pipelines::Thumbnail;
+use crate::domain::Thumbnail;
 
 pub use super::graphics_encode::{iterm, kitty, kitty_delete, png, sixel, tmux_passthrough};
 

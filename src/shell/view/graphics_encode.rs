@@ -6,7 +6,7 @@ use std::io::Write;
 
 use base64::Engine;
 
-use crate::pipelines::Thumbnail;
+use crate::domain::Thumbnail;
 
 /// Base64 characters per kitty escape sequence (the protocol's limit).
 pub const KITTY_CHUNK: usize = 4096;

@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::pipelines::PipelineOutput;
+use crate::domain::PipelineOutput;
 use crate::shell::wrap::{self, wrap, wrap_plain};
 use crate::shell::{strings, theme};
 
@@ -107,19 +107,19 @@ pub(super) fn lines(
         | PipelineOutput::Ranking(_)
         | PipelineOutput::Trained(_) => {}
         PipelineOutput::FillMask(per_text) => {
-            let lines = crate::pipelines::fill_mask::describe(inputs, per_text);
+            let lines = crate::present::fill_mask::describe(inputs, per_text);
             for l in lines.iter().skip(usize::from(inputs.len() == 1)) {
                 out.extend(wrap_plain(l, theme::bold(), width));
             }
         }
         PipelineOutput::Entities(per_text) => {
-            let lines = crate::pipelines::token_classification::describe(inputs, per_text);
+            let lines = crate::present::entities::describe(inputs, per_text);
             for l in &lines {
                 out.extend(wrap_plain(l, theme::bold(), width));
             }
         }
         PipelineOutput::Answers(a) => out.extend(
-            crate::pipelines::question_answering::describe(inputs, a)
+            crate::present::answers::describe(inputs, a)
                 .iter()
                 .flat_map(|l| wrap_plain(l, theme::bold(), width)),
         ),

@@ -6,7 +6,7 @@
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use crate::pipelines::Thumbnail;
+use crate::domain::Thumbnail;
 use crate::shell::theme;
 
 /// `picture` scaled to at most `max_cols` columns and `max_rows` rows (area average).

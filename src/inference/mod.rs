@@ -1,0 +1,155 @@
+//! Pipelines: one file per task behind one interface, outputs shaped like transformers' pipelines.
+//! A pipeline gets model files from `models` and text from its caller; it never draws or reads lessons.
+
+use crate::domain::ModelRef;
+use crate::domain::PipelineOutput;
+use crate::domain::RunParams;
+use crate::domain::Stream;
+use crate::domain::Task;
+use crate::hub::{Provision, ProvisionEvent};
+
+pub mod arch;
+pub mod decode;
+pub mod loaded;
+pub mod preprocess;
+pub mod quant;
+pub mod tasks;
+pub mod tokenizers;
+pub mod train;
+
+/// An error a pipeline reports: shown to the student as is.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("{0}")]
+    BadInput(String),
+    #[error("model error: {0}")]
+    Model(String),
+    #[error(transparent)]
+    Provision(#[from] crate::hub::ProvisionError),
+}
+
+impl From<candle_core::Error> for PipelineError {
+    fn from(e: candle_core::Error) -> Self {
+        PipelineError::Model(e.to_string())
+    }
+}
+
+/// A loaded pipeline, kept by the worker and run many times.
+pub trait Pipeline: Send {
+    fn task(&self) -> Task;
+    /// Runs on `inputs` (one or more texts). `runs` > 1 repeats generation (seed + i per run when a
+    /// seed is set). `stream` receives partial results; returning `false` from it cancels.
+    fn run(
+        &mut self,
+        inputs: &[String],
+        params: &RunParams,
+        runs: usize,
+        stream: &mut dyn FnMut(Stream) -> bool,
+    ) -> Result<PipelineOutput, PipelineError>;
+
+    /// The model's chat template as its file has it (Jinja), for generation models that have one.
+    fn chat_template(&self) -> Option<String> {
+        None
+    }
+
+    /// Notes about the last run worth showing the student, e.g. that an input was truncated to
+    /// the model's maximum length.
+    fn last_notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Loads the pipeline for `task` on `model`, getting its files through `provision` (which reports
+/// downloads and imports on `events`). The one entry point: the worker keeps what it returns.
+pub fn load(
+    task: Task,
+    model: &ModelRef,
+    provision: &Provision,
+    events: &mut dyn FnMut(ProvisionEvent),
+) -> Result<Box<dyn Pipeline>, PipelineError> {
+    Ok(match task {
+        Task::FeatureExtraction | Task::SentenceSimilarity => {
+            let embedder = tasks::embeddings::Embedder::load(model, provision, events)?;
+            Box::new(tasks::embeddings::EmbeddingPipeline::new(task, embedder))
+        }
+        Task::TextGeneration => {
+            let generator = tasks::text_generation::Generator::load(model, provision, events)?;
+            Box::new(tasks::text_generation::GenerationPipeline::new(generator))
+        }
+        Task::Tokenize => Box::new(tasks::tokenize::TokenizePipeline::load(
+            model, provision, events,
+        )?),
+        Task::TextClassification
+            if tasks::text_classification::checkpoint::is_checkpoint(model, provision, events) =>
+        {
+            Box::new(
+                tasks::text_classification::checkpoint::SequenceClassificationPipeline::load(
+                    model, provision, events,
+                )?,
+            )
+        }
+        Task::TextClassification => Box::new(
+            tasks::text_classification::head::ClassifyPipeline::load(model, provision, events)?,
+        ),
+        Task::ZeroShotClassification
+            if tasks::zero_shot::nli::is_checkpoint(model, provision, events) =>
+        {
+            Box::new(tasks::zero_shot::nli::NliZeroShotPipeline::load(
+                model, provision, events,
+            )?)
+        }
+        Task::ZeroShotClassification => {
+            Box::new(tasks::zero_shot::embedding::ZeroShotPipeline::new(
+                tasks::embeddings::Embedder::load(model, provision, events)?,
+            ))
+        }
+        Task::SemanticSearch => Box::new(tasks::semantic_search::SearchPipeline::new(
+            tasks::embeddings::Embedder::load(model, provision, events)?,
+        )?),
+        Task::TrainClassifier => Box::new(tasks::train_classifier::TeachPipeline::new(
+            tasks::embeddings::Embedder::load(model, provision, events)?,
+        )?),
+        Task::FillMask => Box::new(tasks::fill_mask::FillMaskPipeline::load(
+            model, provision, events,
+        )?),
+        Task::TokenClassification => Box::new(
+            tasks::token_classification::TokenClassificationPipeline::load(
+                model, provision, events,
+            )?,
+        ),
+        Task::QuestionAnswering => Box::new(
+            tasks::question_answering::QuestionAnsweringPipeline::load(model, provision, events)?,
+        ),
+        Task::ImageClassification => Box::new(
+            tasks::image_classification::ImageClassificationPipeline::load(
+                model, provision, events,
+            )?,
+        ),
+        Task::AutomaticSpeechRecognition => Box::new(
+            tasks::speech_recognition::SpeechRecognitionPipeline::load(model, provision, events)?,
+        ),
+        Task::Summarization | Task::Translation => Box::new(tasks::seq2seq::Seq2SeqPipeline::load(
+            task, model, provision, events,
+        )?),
+    })
+}
+
+/// A model's JSON file (config.json, preprocessor_config.json…) read and parsed, or a clear error.
+pub(crate) fn read_json(path: &std::path::Path) -> Result<serde_json::Value, PipelineError> {
+    read_json_as(path)
+}
+
+/// A JSON file read into `T`.
+pub(crate) fn read_json_as<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<T, PipelineError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
+}
+
+/// A model error with a message.
+pub(crate) fn model_error(message: impl Into<String>) -> PipelineError {
+    PipelineError::Model(message.into())
+}

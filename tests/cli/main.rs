@@ -1,0 +1,7 @@
+//! The cli tests, one crate so CI links them once.
+mod classroom;
+mod commands;
+mod export_space;
+mod export_space_gradio;
+mod progress_crash;
+mod teacher;

@@ -1,0 +1,11 @@
+//! The inference tests, one crate so CI links them once.
+mod bench;
+mod candidates;
+mod classes;
+mod cli;
+mod embeddings;
+mod generation;
+mod provision_real;
+mod similarity_matrix;
+mod solve;
+mod worker;
