@@ -18,5 +18,6 @@ pub mod inference;
 pub mod present;
 pub mod progress;
 pub mod shell;
+pub mod space;
 pub mod threads;
 pub mod worker;

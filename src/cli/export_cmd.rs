@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::author::export_space;
+use crate::space as export_space;
 
 use super::course_cmd;
 

@@ -1,4 +1,5 @@
-//! The pipeline tasks hftutor knows, by the names transformers gives them.
+//! The task registry: every pipeline task hftutor knows, by the names transformers gives them, with
+//! what each takes and gives (`TaskSpec`). Adding a task starts here.
 
 use std::fmt;
 
@@ -39,6 +40,194 @@ pub enum Task {
     ImageClassification,
 }
 
+/// What a task takes as input, beyond its settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// One or more texts, each run on its own.
+    Texts,
+    /// A text compared with each of the others (the first against the rest).
+    FirstAgainstOthers,
+    /// Candidate labels (the first input, comma-separated), then the texts to label.
+    LabelsThenTexts,
+    /// Questions, answered in a context text (the `context` setting).
+    QuestionsInContext,
+    /// For each label of the shipped held-out set, its training examples (`;`-separated).
+    ExamplesPerLabel,
+    /// Paths of wav files.
+    AudioFiles,
+    /// Paths of picture files.
+    ImageFiles,
+}
+
+/// Which `PipelineOutput` a task gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    Embeddings,
+    Similarities,
+    Generations,
+    Tokens,
+    Labels,
+    ZeroShot,
+    Ranking,
+    Trained,
+    FillMask,
+    Entities,
+    Answers,
+    Transcriptions,
+    Seq2Seq,
+}
+
+/// Everything the crate knows about a task, in one place: its names, what it takes and gives,
+/// and the settings a lesson may give it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskSpec {
+    pub task: Task,
+    /// Every name it answers to, canonical first (as written in lesson files and on the command
+    /// line).
+    pub names: &'static [&'static str],
+    /// Its name in transformers' `pipeline(…)`, when transformers has it.
+    pub transformers: Option<&'static str>,
+    pub input: Input,
+    pub output: OutputKind,
+    /// The exercise `params:` keys (and `param:` fields) that do something for it.
+    pub settings: &'static [&'static str],
+}
+
+const GENERATION_SETTINGS: &[&str] = &[
+    "max_new_tokens",
+    "temperature",
+    "top_k",
+    "top_p",
+    "seed",
+    "chat",
+    "system",
+];
+const SEQ2SEQ_SETTINGS: &[&str] = &["max_new_tokens", "num_beams"];
+
+/// The registry: one entry per task, in `Task::ALL` order.
+pub const TASKS: [TaskSpec; 15] = [
+    TaskSpec {
+        task: Task::FeatureExtraction,
+        names: &["feature-extraction", "embeddings"],
+        transformers: Some("feature-extraction"),
+        input: Input::Texts,
+        output: OutputKind::Embeddings,
+        settings: &[],
+    },
+    TaskSpec {
+        task: Task::SentenceSimilarity,
+        names: &["sentence-similarity", "similarity"],
+        transformers: None,
+        input: Input::FirstAgainstOthers,
+        output: OutputKind::Similarities,
+        settings: &[],
+    },
+    TaskSpec {
+        task: Task::TextGeneration,
+        names: &["text-generation", "generation"],
+        transformers: Some("text-generation"),
+        input: Input::Texts,
+        output: OutputKind::Generations,
+        settings: GENERATION_SETTINGS,
+    },
+    TaskSpec {
+        task: Task::Tokenize,
+        names: &["tokenize", "tokenizer", "tokens"],
+        transformers: None,
+        input: Input::Texts,
+        output: OutputKind::Tokens,
+        settings: &[],
+    },
+    TaskSpec {
+        task: Task::TextClassification,
+        names: &["text-classification", "sentiment-analysis"],
+        transformers: Some("text-classification"),
+        input: Input::Texts,
+        output: OutputKind::Labels,
+        settings: &[],
+    },
+    TaskSpec {
+        task: Task::ZeroShotClassification,
+        names: &["zero-shot-classification", "zero-shot"],
+        transformers: Some("zero-shot-classification"),
+        input: Input::LabelsThenTexts,
+        output: OutputKind::ZeroShot,
+        settings: &["multi_label", "hypothesis_template"],
+    },
+    TaskSpec {
+        task: Task::SemanticSearch,
+        names: &["semantic-search", "search"],
+        transformers: None,
+        input: Input::Texts,
+        output: OutputKind::Ranking,
+        settings: &[],
+    },
+    TaskSpec {
+        task: Task::TrainClassifier,
+        names: &["train-classifier", "teach"],
+        transformers: None,
+        input: Input::ExamplesPerLabel,
+        output: OutputKind::Trained,
+        settings: &[],
+    },
+    TaskSpec {
+        task: Task::FillMask,
+        names: &["fill-mask"],
+        transformers: Some("fill-mask"),
+        input: Input::Texts,
+        output: OutputKind::FillMask,
+        settings: &["targets"],
+    },
+    TaskSpec {
+        task: Task::TokenClassification,
+        names: &["token-classification", "ner"],
+        transformers: Some("token-classification"),
+        input: Input::Texts,
+        output: OutputKind::Entities,
+        settings: &["aggregation_strategy"],
+    },
+    TaskSpec {
+        task: Task::QuestionAnswering,
+        names: &["question-answering", "qa"],
+        transformers: Some("question-answering"),
+        input: Input::QuestionsInContext,
+        output: OutputKind::Answers,
+        settings: &["context"],
+    },
+    TaskSpec {
+        task: Task::Summarization,
+        names: &["summarization", "summarize"],
+        transformers: Some("summarization"),
+        input: Input::Texts,
+        output: OutputKind::Seq2Seq,
+        settings: SEQ2SEQ_SETTINGS,
+    },
+    TaskSpec {
+        task: Task::Translation,
+        names: &["translation", "translate"],
+        transformers: Some("translation"),
+        input: Input::Texts,
+        output: OutputKind::Seq2Seq,
+        settings: SEQ2SEQ_SETTINGS,
+    },
+    TaskSpec {
+        task: Task::AutomaticSpeechRecognition,
+        names: &["automatic-speech-recognition", "asr", "speech-recognition"],
+        transformers: Some("automatic-speech-recognition"),
+        input: Input::AudioFiles,
+        output: OutputKind::Transcriptions,
+        settings: &["max_new_tokens", "num_beams", "language"],
+    },
+    TaskSpec {
+        task: Task::ImageClassification,
+        names: &["image-classification", "image"],
+        transformers: Some("image-classification"),
+        input: Input::ImageFiles,
+        output: OutputKind::Labels,
+        settings: &[],
+    },
+];
+
 impl Task {
     pub const ALL: &'static [Task] = &[
         Task::FeatureExtraction,
@@ -58,48 +247,20 @@ impl Task {
         Task::ImageClassification,
     ];
 
+    /// The task's entry in the registry.
+    pub fn spec(self) -> &'static TaskSpec {
+        // TASKS is in Task::ALL order, which is the enum's order (a test checks both).
+        &TASKS[self as usize]
+    }
+
     /// The canonical name, as written in lesson files and on the command line.
     pub fn name(self) -> &'static str {
-        match self {
-            Task::FeatureExtraction => "feature-extraction",
-            Task::SentenceSimilarity => "sentence-similarity",
-            Task::TextGeneration => "text-generation",
-            Task::Tokenize => "tokenize",
-            Task::TextClassification => "text-classification",
-            Task::ZeroShotClassification => "zero-shot-classification",
-            Task::SemanticSearch => "semantic-search",
-            Task::TrainClassifier => "train-classifier",
-            Task::FillMask => "fill-mask",
-            Task::TokenClassification => "token-classification",
-            Task::QuestionAnswering => "question-answering",
-            Task::Summarization => "summarization",
-            Task::Translation => "translation",
-            Task::AutomaticSpeechRecognition => "automatic-speech-recognition",
-            Task::ImageClassification => "image-classification",
-        }
+        self.spec().names[0]
     }
 
     /// Every name a task answers to (canonical first).
     pub fn names(self) -> &'static [&'static str] {
-        match self {
-            Task::FeatureExtraction => &["feature-extraction", "embeddings"],
-            Task::SentenceSimilarity => &["sentence-similarity", "similarity"],
-            Task::TextGeneration => &["text-generation", "generation"],
-            Task::Tokenize => &["tokenize", "tokenizer", "tokens"],
-            Task::TextClassification => &["text-classification", "sentiment-analysis"],
-            Task::ZeroShotClassification => &["zero-shot-classification", "zero-shot"],
-            Task::SemanticSearch => &["semantic-search", "search"],
-            Task::TrainClassifier => &["train-classifier", "teach"],
-            Task::FillMask => &["fill-mask"],
-            Task::TokenClassification => &["token-classification", "ner"],
-            Task::QuestionAnswering => &["question-answering", "qa"],
-            Task::Summarization => &["summarization", "summarize"],
-            Task::Translation => &["translation", "translate"],
-            Task::AutomaticSpeechRecognition => {
-                &["automatic-speech-recognition", "asr", "speech-recognition"]
-            }
-            Task::ImageClassification => &["image-classification", "image"],
-        }
+        self.spec().names
     }
 
     /// Parses a task name or alias.
@@ -108,6 +269,11 @@ impl Task {
             .iter()
             .copied()
             .find(|t| t.names().contains(&name.trim()))
+    }
+
+    /// Whether a lesson setting (`params:` key or `param:` field) does something for this task.
+    pub fn takes(self, setting: &str) -> bool {
+        self.spec().settings.contains(&setting)
     }
 
     /// The model kind the task runs on: embedding tasks share one loaded model.
@@ -133,5 +299,14 @@ mod tests {
         }
         assert_eq!(Task::parse("embeddings"), Some(Task::FeatureExtraction));
         assert_eq!(Task::parse("sentiment"), None);
+    }
+
+    #[test]
+    fn the_registry_is_in_enum_order() {
+        assert_eq!(TASKS.len(), Task::ALL.len());
+        for (i, &t) in Task::ALL.iter().enumerate() {
+            assert_eq!(t as usize, i, "{t:?}");
+            assert_eq!(TASKS[i].task, t, "{t:?}");
+        }
     }
 }

@@ -88,7 +88,7 @@ pub enum Action {
     /// Saving progress failed: the message to show.
     SaveFailed(String),
     /// `Effect::ExportSpace` was carried out: the folder written, or why it failed.
-    SpaceExported(Result<super::export::SpaceWritten, String>),
+    SpaceExported(Result<crate::shell::state::export::SpaceWritten, String>),
     /// `Effect::Play` could not start the player.
     PlayFailed(String),
     /// Live preview: the course folder changed and was loaded again (or has errors).
@@ -106,7 +106,7 @@ pub enum Effect {
     /// Save this progress (atomically, off the UI thread).
     Save(Progress),
     /// Write this Space folder (off the UI thread), then feed back `Action::SpaceExported`.
-    ExportSpace(super::export::SpaceJob),
+    ExportSpace(crate::shell::state::export::SpaceJob),
     /// Start an audio player on a clip, in the background.
     Play {
         player: String,

@@ -3,8 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::Action;
-use super::app::{App, Focus, Panel};
+use crate::shell::action::Action;
+use crate::shell::state::{App, Focus, Panel};
 
 /// The action a key press means right now, if any.
 pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {

@@ -1,4 +1,7 @@
 //! The terminal shell (ratatui + crossterm): state, update, drawing. Never calls candle; never blocks.
+//! Rooms: `run` (the loop), `action` + `keymap` + `mouse` (input → `Action`), `state/` (what the
+//! student sees and each panel's `update`), `view/` (drawing only), `text/` (markdown, wrapping,
+//! graphemes, the strings the student reads, the theme).
 //!
 //! Shape (ratatui's component template, gitui): every input becomes an [`Action`];
 //! [`App::update`] changes the state and returns [`Effect`]s (a job for the worker, a cancel, a
@@ -6,33 +9,22 @@
 //! an `App`, feed it actions and worker events, and snapshot [`draw`] on a `TestBackend`.
 
 mod action;
-mod app;
-pub mod audio;
-pub mod charts;
-pub mod downloads;
-mod exercise;
-pub mod export;
-mod graphemes;
 mod keymap;
-pub mod markdown;
 mod mouse;
-mod navigate;
-mod quiz;
-mod reload;
 mod run;
 mod signals;
-pub mod strings;
-mod table;
-pub mod theme;
+pub mod state;
+pub mod text;
 mod view;
 pub mod watch;
-pub mod wrap;
 
 pub use action::{Action, Effect};
-pub use app::{
-    App, ExerciseUi, Focus, Outcome, Panel, PanelKey, QuizUi, Running, Status, StatusKind,
-};
-pub use exercise::MAX_FIELD_CHARS;
 pub use keymap::action_for;
 pub use run::run;
+pub use state::exercise::MAX_FIELD_CHARS;
+pub use state::{audio, charts, downloads, export};
+pub use state::{
+    App, ExerciseUi, Focus, Outcome, Panel, PanelKey, QuizUi, Running, Status, StatusKind,
+};
+pub use text::{markdown, strings, theme, wrap};
 pub use view::{draw, graphics, MIN_HEIGHT, MIN_WIDTH};

@@ -5,9 +5,9 @@
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
-use super::action::{Action, Effect};
-use super::app::{App, Focus, Panel};
-use super::view;
+use crate::shell::action::{Action, Effect};
+use crate::shell::state::{App, Focus, Panel};
+use crate::shell::view;
 
 /// Lines the wheel scrolls the lesson text per notch.
 const WHEEL_LINES: usize = 3;

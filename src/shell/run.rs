@@ -21,10 +21,10 @@ use crate::hub::Provision;
 use crate::progress::{Progress, ProgressStore};
 use crate::worker::{Worker, WorkerEvent};
 
-use super::action::{Action, Effect};
-use super::app::App;
-use super::view;
-use super::watch::CourseWatcher;
+use crate::shell::action::{Action, Effect};
+use crate::shell::state::App;
+use crate::shell::view;
+use crate::shell::watch::CourseWatcher;
 
 const TICK: Duration = Duration::from_millis(100);
 
@@ -114,11 +114,12 @@ async fn event_loop(
     let export_tx = action_tx.clone();
     let saver = Saver::start(store, action_tx)?;
     // SIGTERM, SIGHUP (a closed terminal or SSH session): leave like q does.
-    let mut signals = super::signals::Signals::install().context("cannot watch for signals")?;
-    let missing = super::downloads::missing_models(&course, &provision);
+    let mut signals =
+        crate::shell::signals::Signals::install().context("cannot watch for signals")?;
+    let missing = crate::shell::state::downloads::missing_models(&course, &provision);
     let mut app = App::new(course, progress, warning);
     app.set_missing_models(missing);
-    app.set_audio_player(super::audio::find_player());
+    app.set_audio_player(crate::shell::state::audio::find_player());
 
     let (mut terminal, guard) = TerminalGuard::set_up()?;
     // Kitty / sixel / iTerm2 pictures where the terminal shows them, else half blocks.
@@ -183,7 +184,7 @@ async fn event_loop(
                 Effect::Save(progress) => saver.save(progress),
                 Effect::ExportSpace(job) => export_in_background(job, export_tx.clone()),
                 Effect::Play { player, clip } => {
-                    if let Err(e) = super::audio::play(&player, &clip) {
+                    if let Err(e) = crate::shell::state::audio::play(&player, &clip) {
                         app.update(Action::PlayFailed(e.to_string()));
                     }
                 }
@@ -200,7 +201,7 @@ async fn event_loop(
 }
 
 /// Writes a Space folder on a short-lived thread; its news comes back as an action.
-fn export_in_background(job: super::export::SpaceJob, tx: UnboundedSender<Action>) {
+fn export_in_background(job: crate::shell::state::export::SpaceJob, tx: UnboundedSender<Action>) {
     let spawned = std::thread::Builder::new()
         .name("hftutor-export".into())
         .spawn({
@@ -208,7 +209,7 @@ fn export_in_background(job: super::export::SpaceJob, tx: UnboundedSender<Action
             move || {
                 let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
                 let home = crate::progress::data_dir();
-                let _ = tx.send(super::export::write_space(&job, &cwd, &home));
+                let _ = tx.send(crate::shell::state::export::write_space(&job, &cwd, &home));
             }
         });
     if let Err(e) = spawned {

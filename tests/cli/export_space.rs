@@ -4,9 +4,9 @@
 
 use std::process::Command;
 
-use hftutor::author::export_space::{self, ExportError};
 use hftutor::course;
 use hftutor::domain::Task;
+use hftutor::space::{self as export_space, ExportError};
 
 fn header(readme: &str) -> serde_yaml::Value {
     let rest = readme.strip_prefix("---\n").expect("starts with ---");

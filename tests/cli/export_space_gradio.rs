@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hftutor::author::export_space::{self, ExportError};
 use hftutor::course;
+use hftutor::space::{self as export_space, ExportError};
 
 const GRADIO: &str = "gradio==6.31.0";
 

@@ -12,7 +12,7 @@ use hftutor::domain::StopReason;
 use hftutor::domain::Stream;
 use hftutor::domain::TokenInfo;
 use hftutor::progress::Progress;
-use hftutor::shell::theme::{self, Theme};
+use hftutor::shell::text::theme::{self, Theme};
 use hftutor::shell::{self, Action, App};
 use hftutor::worker::WorkerEvent;
 use insta::assert_snapshot;

@@ -12,7 +12,7 @@ use hftutor::course::Block;
 use hftutor::domain::ModelRef;
 use hftutor::domain::Task;
 use hftutor::progress::Progress;
-use hftutor::shell::export::{write_space, SpaceJob, SpaceWritten};
+use hftutor::shell::state::export::{write_space, SpaceJob, SpaceWritten};
 use hftutor::shell::{strings, Action, App, Effect, Focus, StatusKind};
 use ratatui::crossterm::event::KeyCode;
 

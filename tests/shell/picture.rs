@@ -6,7 +6,7 @@ use crate::fixture;
 
 use fixture::*;
 use hftutor::domain::Stream;
-use hftutor::shell::theme::{self, Theme};
+use hftutor::shell::text::theme::{self, Theme};
 use hftutor::shell::{self, App};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;

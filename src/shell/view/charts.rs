@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::PipelineOutput;
 use crate::domain::TokenInfo;
-use crate::shell::charts::Charts;
-use crate::shell::wrap::{self, wrap};
+use crate::shell::state::charts::Charts;
+use crate::shell::text::wrap::{self, wrap};
 use crate::shell::{strings, theme};
 
 use super::output::bar;
@@ -58,8 +58,8 @@ pub(super) fn after(
             .file_name()
             .map_or(clip.path.clone(), |n| n.to_string_lossy().into_owned());
         out.push(Line::styled(
-            crate::shell::strings::clip_line(&name, clip.seconds, can_play),
-            crate::shell::theme::dim(),
+            crate::shell::text::strings::clip_line(&name, clip.seconds, can_play),
+            crate::shell::text::theme::dim(),
         ));
     }
     for picture in &charts.pictures {

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 
 use super::output::bar;
 use crate::domain::PipelineOutput;
-use crate::shell::wrap::{self, wrap_plain};
+use crate::shell::text::wrap::{self, wrap_plain};
 use crate::shell::{strings, theme};
 
 /// Documents shown from a ranking: enough to see where a target landed, one screen at most.

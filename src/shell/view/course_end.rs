@@ -7,7 +7,7 @@ use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::progress::LessonState;
-use crate::shell::app::App;
+use crate::shell::state::App;
 use crate::shell::{strings, theme, wrap};
 
 fn mark(state: LessonState) -> (&'static str, ratatui::style::Style) {

@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::course::Exercise;
-use crate::shell::app::{App, Focus, Outcome, Running};
-use crate::shell::wrap::{self, wrap, wrap_plain};
+use crate::shell::state::{App, Focus, Outcome, Running};
+use crate::shell::text::wrap::{self, wrap, wrap_plain};
 use crate::shell::{strings, theme};
 
 use super::{charts, output};
@@ -249,7 +249,7 @@ fn field_spans(
     // Scroll so the cursor (plus one cell for it) fits, dropping whole clusters from the left.
     let mut start = 0;
     let mut w = wrap::width(&chars[..at].iter().collect::<String>());
-    for (from, g) in crate::shell::graphemes::clusters(value) {
+    for (from, g) in crate::shell::text::graphemes::clusters(value) {
         if from >= at || w < room {
             break;
         }
@@ -258,7 +258,7 @@ fn field_spans(
     }
     let before: String = chars[start..at].iter().collect();
     // The whole cluster under the cursor (👍🏽 is two chars, one picture).
-    let cluster = crate::shell::graphemes::cluster_at(value, at);
+    let cluster = crate::shell::text::graphemes::cluster_at(value, at);
     let under = if cluster.is_empty() { " " } else { cluster }.to_string();
     let col = wrap::width(&before);
     let rest_room = room.saturating_sub(col + wrap::width(&under));

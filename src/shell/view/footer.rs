@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::shell::app::{App, Focus, Panel, StatusKind};
-use crate::shell::wrap;
+use crate::shell::state::{App, Focus, Panel, StatusKind};
+use crate::shell::text::wrap;
 use crate::shell::{strings, theme};
 
 pub(super) fn draw_header(frame: &mut Frame, app: &App, area: Rect) {

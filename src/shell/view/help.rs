@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::shell::wrap;
+use crate::shell::text::wrap;
 use crate::shell::{strings, theme};
 
 pub(super) fn draw(frame: &mut Frame, screen: Rect) {

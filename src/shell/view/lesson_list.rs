@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::progress::LessonState;
-use crate::shell::app::{App, Focus};
-use crate::shell::wrap;
+use crate::shell::state::{App, Focus};
+use crate::shell::text::wrap;
 use crate::shell::{strings, theme};
 
 fn mark(state: LessonState) -> (&'static str, ratatui::style::Style) {

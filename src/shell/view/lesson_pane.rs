@@ -7,7 +7,7 @@ use ratatui::widgets::Block;
 use ratatui::Frame;
 
 use crate::course::Block as LessonBlock;
-use crate::shell::app::{App, Focus};
+use crate::shell::state::{App, Focus};
 use crate::shell::{markdown, strings, theme};
 
 /// The step's text as lines `width` wide.

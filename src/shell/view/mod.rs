@@ -22,8 +22,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::app::{App, Focus, Panel};
-use super::strings;
+use crate::shell::state::{App, Focus, Panel};
+use crate::shell::text::strings;
 
 /// Below this the shell only shows a note.
 pub const MIN_WIDTH: u16 = 40;
@@ -213,14 +213,20 @@ pub(crate) fn scrolled(
     use ratatui::layout::Alignment;
     if scroll < max {
         block = block.title_bottom(
-            Line::styled(format!(" {} ", strings::MORE_BELOW), super::theme::dim())
-                .alignment(Alignment::Right),
+            Line::styled(
+                format!(" {} ", strings::MORE_BELOW),
+                crate::shell::text::theme::dim(),
+            )
+            .alignment(Alignment::Right),
         );
     }
     if scroll > 0 {
         block = block.title_top(
-            Line::styled(format!(" {} ", strings::MORE_ABOVE), super::theme::dim())
-                .alignment(Alignment::Right),
+            Line::styled(
+                format!(" {} ", strings::MORE_ABOVE),
+                crate::shell::text::theme::dim(),
+            )
+            .alignment(Alignment::Right),
         );
     }
     let visible: Vec<Line<'static>> = text.into_iter().skip(scroll).take(inner_h).collect();

@@ -4,7 +4,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::domain::PipelineOutput;
-use crate::shell::wrap::{self, wrap, wrap_plain};
+use crate::shell::text::wrap::{self, wrap, wrap_plain};
 use crate::shell::{strings, theme};
 
 /// A bar `cells` wide, filled to `fraction` (0..=1), in eighths.

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use crate::domain::Thumbnail;
-use crate::shell::theme;
+use crate::shell::text::theme;
 
 /// `picture` scaled to at most `max_cols` columns and `max_rows` rows (area average).
 pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec<Line<'static>> {

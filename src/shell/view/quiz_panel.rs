@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::course::Quiz;
-use crate::shell::app::{App, Focus};
-use crate::shell::wrap::{wrap, wrap_plain};
+use crate::shell::state::{App, Focus};
+use crate::shell::text::wrap::{wrap, wrap_plain};
 use crate::shell::{strings, theme};
 
 pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> {

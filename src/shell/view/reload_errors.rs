@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::shell::app::App;
+use crate::shell::state::App;
 use crate::shell::{strings, theme, wrap};
 
 pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {

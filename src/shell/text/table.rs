@@ -3,8 +3,8 @@
 
 use ratatui::text::{Line, Span};
 
-use super::theme;
-use super::wrap::wrap;
+use crate::shell::text::theme;
+use crate::shell::text::wrap::wrap;
 
 /// A table being collected: rows of cells of styled spans; the first `header` rows are the head.
 #[derive(Debug, Default)]

@@ -1,6 +1,7 @@
 //! `hftutor export-space`: turns a course exercise into a Gradio Space folder (app.py using
 //! transformers' `pipeline` with the exercise's task, model and solutions as examples,
-//! requirements.txt, and README.md with the Space's YAML header), ready to publish.
+//! requirements.txt, and README.md with the Space's YAML header), ready to publish. Used by the
+//! command line and by the shell's export key (a student's own Space, lesson 11).
 
 mod app_py;
 mod more_tasks;

@@ -1,7 +1,7 @@
 //! Quiz actions on the `App`: choosing a choice and answering, recorded in the progress.
 
-use super::action::{Action, Effect};
-use super::app::{App, Panel};
+use crate::shell::action::{Action, Effect};
+use crate::shell::state::{App, Panel};
 
 impl App {
     /// ↑/↓ or a number key: move the quiz's selection.

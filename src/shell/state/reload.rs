@@ -4,9 +4,9 @@
 
 use crate::course::{Block, Course, Problem};
 
-use super::action::Effect;
-use super::app::{App, Focus, StatusKind};
-use super::strings;
+use crate::shell::action::Effect;
+use crate::shell::state::{App, Focus, StatusKind};
+use crate::shell::text::strings;
 
 impl App {
     /// The errors of the last reload that failed (empty when the course on screen is current).
@@ -102,7 +102,10 @@ impl App {
         self.help = old.help;
         self.focus = match old.focus {
             Focus::Typing
-                if !matches!(self.active_panel(), Some(super::app::Panel::Exercise(_))) =>
+                if !matches!(
+                    self.active_panel(),
+                    Some(crate::shell::state::Panel::Exercise(_))
+                ) =>
             {
                 Focus::Lesson
             }

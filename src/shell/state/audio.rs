@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use super::action::Effect;
-use super::app::{App, StatusKind};
-use super::strings;
+use crate::shell::action::Effect;
+use crate::shell::state::{App, StatusKind};
+use crate::shell::text::strings;
 
 /// Players tried in order, with the arguments that make them play a file and exit.
 const PLAYERS: [(&str, &[&str]); 5] = [

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::author::export_space::{self, ExportError, Space};
+use crate::space::{self as export_space, ExportError, Space};
 
-use super::action::{Action, Effect};
-use super::app::{App, Panel, StatusKind};
-use super::strings;
+use crate::shell::action::{Action, Effect};
+use crate::shell::state::{App, Panel, StatusKind};
+use crate::shell::text::strings;
 
 /// The folder (under the current directory, or hftutor's data folder) that exported Spaces go in.
 pub const SPACES_DIR: &str = "spaces";

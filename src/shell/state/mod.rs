@@ -1,6 +1,16 @@
 //! The shell's state and `update`: where the student is, what each exercise and quiz panel holds,
 //! the job in flight. `update(action)` is the only way state changes; it returns `Effect`s for the
-//! run loop. Exercise and quiz actions live in `exercise.rs` and `quiz.rs`.
+//! run loop. Each panel's actions live in its own file here: `exercise`, `quiz`, `navigate` (the
+//! lesson), `downloads`, `export`, `reload`, `audio`, and `charts` (what an exercise's charts show).
+
+pub mod audio;
+pub mod charts;
+pub mod downloads;
+pub(crate) mod exercise;
+pub mod export;
+mod navigate;
+mod quiz;
+mod reload;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -11,8 +21,8 @@ use crate::domain::PipelineOutput;
 use crate::domain::Prepared;
 use crate::progress::{LessonState, Progress};
 
-use super::action::{Action, Effect};
-use super::{keymap, strings, view};
+use crate::shell::action::{Action, Effect};
+use crate::shell::{keymap, strings, view};
 
 /// Which part of the screen takes the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +82,7 @@ pub struct ExerciseUi {
     pub cursor: usize,
     pub outcome: Outcome,
     /// Candidates, similarity matrix, token ids: what the charts show.
-    pub charts: super::charts::Charts,
+    pub charts: crate::shell::state::charts::Charts,
 }
 
 /// The state of one quiz panel.
@@ -129,7 +139,7 @@ pub struct App {
     /// The course-end screen is shown in place of the lesson.
     pub(crate) course_end: bool,
     /// Models not on this computer yet, and which ones the student agreed to download.
-    pub(crate) downloads: super::downloads::Downloads,
+    pub(crate) downloads: crate::shell::state::downloads::Downloads,
     /// The audio player found at start (`audio.rs`), if any.
     pub(crate) audio_player: Option<String>,
 }

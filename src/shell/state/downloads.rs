@@ -8,7 +8,7 @@ use crate::course::Course;
 use crate::domain::ModelRef;
 use crate::hub::Provision;
 
-use super::app::App;
+use crate::shell::state::App;
 
 #[derive(Debug, Clone, Default)]
 pub struct Downloads {
@@ -55,6 +55,6 @@ impl App {
         if !self.downloads.missing.contains(&name) || !self.downloads.agreed.insert(name.clone()) {
             return None;
         }
-        Some(super::strings::download_offer(&name, size))
+        Some(crate::shell::text::strings::download_offer(&name, size))
     }
 }

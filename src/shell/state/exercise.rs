@@ -9,10 +9,10 @@ use crate::domain::StopReason;
 use crate::domain::Stream;
 use crate::worker::WorkerEvent;
 
-use super::action::{Action, Effect};
-use super::app::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
-use super::graphemes::{self, byte_at};
-use super::strings;
+use crate::shell::action::{Action, Effect};
+use crate::shell::state::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
+use crate::shell::text::graphemes::{self, byte_at};
+use crate::shell::text::strings;
 
 /// The most characters one input box holds (a long prompt fits; a 100 KB paste does not).
 pub const MAX_FIELD_CHARS: usize = 4000;

@@ -6,9 +6,9 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::table::Table;
-use super::theme;
-use super::wrap::{self, wrap};
+use crate::shell::text::table::Table;
+use crate::shell::text::theme;
+use crate::shell::text::wrap::{self, wrap};
 
 /// A container the text sits in: each adds its own prefix.
 enum Container {

@@ -1,9 +1,9 @@
 //! Moving around on the `App`: steps (crossing lesson ends), opening lessons, scrolling, and
 //! recording the student's place in the progress.
 
-use super::action::Effect;
-use super::app::{App, Focus, StatusKind};
-use super::{strings, view};
+use crate::shell::action::Effect;
+use crate::shell::state::{App, Focus, StatusKind};
+use crate::shell::{strings, view};
 
 impl App {
     pub(crate) fn saved_step(&self, lesson: usize) -> usize {
