@@ -51,7 +51,7 @@ pub fn lesson_file(data: &[u8]) {
         for step in &lesson.steps {
             for block in &step.blocks {
                 if let Block::Markdown(md) = block {
-                    let _ = crate::shell::text::markdown::render(md, 60);
+                    let _ = crate::shell::text::markdown::render(md, 60, Default::default());
                 }
             }
         }

@@ -34,7 +34,11 @@ pub fn load_course(dir: Option<&Path>) -> anyhow::Result<Course> {
 }
 
 /// The interactive tutor; with `watch`, the course reloads whenever its files change.
-pub fn tutor(dir: Option<&Path>, watch: bool) -> anyhow::Result<ExitCode> {
+pub fn tutor(
+    dir: Option<&Path>,
+    watch: bool,
+    theme: crate::shell::theme::Theme,
+) -> anyhow::Result<ExitCode> {
     let course = match (watch, dir) {
         (true, None) => {
             anyhow::bail!(
@@ -58,6 +62,7 @@ pub fn tutor(dir: Option<&Path>, watch: bool) -> anyhow::Result<ExitCode> {
         warning,
         Provision::from_env(),
         watch,
+        theme,
     )?;
     Ok(ExitCode::SUCCESS)
 }

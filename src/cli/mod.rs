@@ -141,7 +141,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         None => {
             let theme = crate::shell::text::theme::Theme::from_env(cli.theme.as_deref())
                 .map_err(anyhow::Error::msg)?;
-            crate::shell::text::theme::set(theme);
             // A typo in the picture setting is said, not quietly taken as `auto`.
             if let Ok(v) = std::env::var("HFTUTOR_GRAPHICS") {
                 if crate::shell::graphics::Protocol::parse(&v).is_none() {
@@ -150,7 +149,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
-            course_cmd::tutor(course_dir, cli.watch)
+            course_cmd::tutor(course_dir, cli.watch, theme)
         }
         Some(Command::Check { dir, format }) => {
             Ok(course_cmd::check(dir.as_deref().or(course_dir), format))

@@ -27,4 +27,4 @@ pub use state::{
     App, ExerciseUi, Focus, Outcome, Panel, PanelKey, QuizUi, Running, Status, StatusKind,
 };
 pub use text::{markdown, strings, theme, wrap};
-pub use view::{draw, graphics, MIN_HEIGHT, MIN_WIDTH};
+pub use view::{draw, draw_with_pictures, graphics, MIN_HEIGHT, MIN_WIDTH};

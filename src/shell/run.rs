@@ -23,6 +23,7 @@ use crate::worker::{Worker, WorkerEvent};
 
 use crate::shell::action::{Action, Effect};
 use crate::shell::state::App;
+use crate::shell::text::theme::Theme;
 use crate::shell::view;
 use crate::shell::watch::CourseWatcher;
 
@@ -36,6 +37,7 @@ pub fn run(
     warning: Option<String>,
     provision: Provision,
     watch: Option<PathBuf>,
+    theme: Theme,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -43,7 +45,7 @@ pub fn run(
         .build()
         .context("cannot start the shell's event loop")?;
     runtime.block_on(event_loop(
-        course, store, progress, warning, provision, watch,
+        course, store, progress, warning, provision, watch, theme,
     ))
 }
 
@@ -93,6 +95,7 @@ async fn event_loop(
     warning: Option<String>,
     provision: Provision,
     watch: Option<PathBuf>,
+    theme: Theme,
 ) -> anyhow::Result<()> {
     let (worker_tx, mut worker_rx) = unbounded_channel::<WorkerEvent>();
     let worker = Worker::spawn(
@@ -120,10 +123,12 @@ async fn event_loop(
     let mut app = App::new(course, progress, warning);
     app.set_missing_models(missing);
     app.set_audio_player(crate::shell::state::audio::find_player());
+    app.set_theme(theme);
 
     let (mut terminal, guard) = TerminalGuard::set_up()?;
     // Kitty / sixel / iTerm2 pictures where the terminal shows them, else half blocks.
     let mut pictures = view::graphics::Overlay::for_terminal();
+    app.set_pictures(pictures.protocol());
     let (term_tx, mut term_rx) = unbounded_channel::<Event>();
     let input = InputReader::start(term_tx)?;
     let size = terminal.size()?;

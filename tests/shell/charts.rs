@@ -12,7 +12,7 @@ use hftutor::domain::StopReason;
 use hftutor::domain::Stream;
 use hftutor::domain::TokenInfo;
 use hftutor::progress::Progress;
-use hftutor::shell::text::theme::{self, Theme};
+use hftutor::shell::text::theme::Theme;
 use hftutor::shell::{self, Action, App};
 use hftutor::worker::WorkerEvent;
 use insta::assert_snapshot;
@@ -192,10 +192,10 @@ fn token_chips_show_ids_on_demand() {
 
 /// Every cell's colours in `theme`.
 fn colours(app: &App, theme: Theme) -> Vec<(Color, Color)> {
-    theme::set(theme);
+    let mut app = app.clone();
+    app.set_theme(theme);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test terminal");
-    terminal.draw(|f| shell::draw(f, app)).expect("draw");
-    theme::set(Theme::Dark);
+    terminal.draw(|f| shell::draw(f, &app)).expect("draw");
     terminal
         .backend()
         .buffer()
@@ -217,9 +217,9 @@ fn no_color_draws_no_colour_and_the_same_text() {
     );
     let light = colours(&app, Theme::Light);
     assert_ne!(light, dark, "light has its own colours");
-    theme::set(Theme::NoColor);
-    let text = render(&app, 100, 30);
-    theme::set(Theme::Dark);
+    let mut plain = app.clone();
+    plain.set_theme(Theme::NoColor);
+    let text = render(&plain, 100, 30);
     assert_eq!(
         text,
         render(&app, 100, 30),

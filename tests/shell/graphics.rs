@@ -5,16 +5,11 @@
 
 use crate::fixture;
 
-use std::sync::Mutex;
-
 use fixture::*;
 use hftutor::shell::graphics::{self, After, Overlay, Protocol};
 use hftutor::shell::{self, Action, App};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-/// The protocol is one setting for the whole process: tests that draw take turns.
-static SETTING: Mutex<()> = Mutex::new(());
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("escapes are ASCII")
@@ -100,21 +95,23 @@ fn frame(
     overlay: &mut Overlay,
     app: &App,
 ) -> (After, Option<(u16, u16)>) {
-    let done = terminal.draw(|f| shell::draw(f, app)).expect("draw");
+    let mut drawn = Vec::new();
+    let done = terminal
+        .draw(|f| drawn = shell::draw_with_pictures(f, app))
+        .expect("draw");
     let buffer = done.buffer;
     let first = buffer
         .content()
         .iter()
         .position(|c| c.symbol() == "▀")
         .map(|i| buffer.pos_of(i));
-    (overlay.after_draw(buffer), first)
+    (overlay.after_draw(buffer, &drawn), first)
 }
 
 #[test]
 fn kitty_places_the_picture_over_its_half_blocks_and_removes_it_when_left() {
-    let _turn = SETTING.lock().unwrap_or_else(|e| e.into_inner());
-    graphics::set(Protocol::Kitty);
     let mut app = classified(30);
+    app.set_pictures(Protocol::Kitty);
     let mut terminal = Terminal::new(TestBackend::new(80, 30)).expect("terminal");
     let mut overlay = Overlay::new(Protocol::Kitty, None, false);
     let (after, at) = frame(&mut terminal, &mut overlay, &app);
@@ -148,15 +145,13 @@ fn kitty_places_the_picture_over_its_half_blocks_and_removes_it_when_left() {
         after,
         After::Write(format!("\x1b_Ga=d,d=I,i={id},q=2\x1b\\").into_bytes())
     );
-    graphics::set(Protocol::HalfBlocks);
 }
 
 #[test]
 fn a_picture_cut_by_scrolling_falls_back_to_half_blocks() {
-    let _turn = SETTING.lock().unwrap_or_else(|e| e.into_inner());
-    graphics::set(Protocol::Sixel);
     // A short screen: the panel scrolls, and the picture is only partly in view at times.
     let mut app = classified(22);
+    app.set_pictures(Protocol::Sixel);
     let mut terminal = Terminal::new(TestBackend::new(80, 22)).expect("terminal");
     let mut overlay = Overlay::new(Protocol::Sixel, Some((10, 20)), false);
     let mut placed = 0;
@@ -188,18 +183,15 @@ fn a_picture_cut_by_scrolling_falls_back_to_half_blocks() {
         }
         app.update(Action::PanelUp);
     }
-    graphics::set(Protocol::HalfBlocks);
     assert!(placed >= 1, "placed at least once");
     assert!(redraws >= 1, "scrolling moved or cut the picture");
 }
 
 #[test]
 fn pictures_off_says_so() {
-    let _turn = SETTING.lock().unwrap_or_else(|e| e.into_inner());
-    graphics::set(Protocol::Off);
-    let app = classified(30);
+    let mut app = classified(30);
+    app.set_pictures(Protocol::Off);
     let screen = render(&app, 80, 30);
-    graphics::set(Protocol::HalfBlocks);
     assert!(!screen.contains('▀'), "{screen}");
     assert!(
         screen.contains("the picture is not shown: pictures are off"),
@@ -209,9 +201,8 @@ fn pictures_off_says_so() {
 
 #[test]
 fn half_blocks_need_no_overlay() {
-    let _turn = SETTING.lock().unwrap_or_else(|e| e.into_inner());
-    graphics::set(Protocol::HalfBlocks);
     let app = classified(30);
+    assert_eq!(app.pictures(), Protocol::HalfBlocks);
     let mut terminal = Terminal::new(TestBackend::new(80, 30)).expect("terminal");
     let mut overlay = Overlay::new(Protocol::HalfBlocks, None, false);
     let (after, at) = frame(&mut terminal, &mut overlay, &app);

@@ -6,7 +6,7 @@ use crate::fixture;
 
 use fixture::*;
 use hftutor::domain::Stream;
-use hftutor::shell::text::theme::{self, Theme};
+use hftutor::shell::text::theme::Theme;
 use hftutor::shell::{self, App};
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
@@ -26,8 +26,8 @@ fn cells(app: &App) -> Vec<(String, Color, Color)> {
 
 #[test]
 fn the_picture_is_drawn_with_half_blocks_in_its_colours() {
-    theme::set(Theme::Dark);
     let app = classified(30);
+    assert_eq!(app.theme(), Theme::Dark);
     let blocks: Vec<(Color, Color)> = cells(&app)
         .into_iter()
         .filter(|(s, _, _)| s == "▀")
@@ -48,10 +48,9 @@ fn the_picture_is_drawn_with_half_blocks_in_its_colours() {
 
 #[test]
 fn without_colour_the_picture_is_not_drawn() {
-    theme::set(Theme::NoColor);
-    let app = classified(30);
+    let mut app = classified(30);
+    app.set_theme(Theme::NoColor);
     let text = render(&app, 80, 30);
-    theme::set(Theme::Dark);
     assert!(!text.contains('▀'), "{text}");
     assert!(
         text.contains("the picture is not shown: colours are off"),

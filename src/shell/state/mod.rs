@@ -22,6 +22,8 @@ use crate::domain::Prepared;
 use crate::progress::{LessonState, Progress};
 
 use crate::shell::action::{Action, Effect};
+use crate::shell::text::theme::Theme;
+use crate::shell::view::graphics::Protocol;
 use crate::shell::{keymap, strings, view};
 
 /// Which part of the screen takes the keys.
@@ -142,6 +144,10 @@ pub struct App {
     pub(crate) downloads: crate::shell::state::downloads::Downloads,
     /// The audio player found at start (`audio.rs`), if any.
     pub(crate) audio_player: Option<String>,
+    /// How the shell paints (colours or none) and how pictures are shown: chosen at start, read
+    /// by the view (which keeps no settings of its own).
+    pub(crate) theme: Theme,
+    pub(crate) pictures: Protocol,
 }
 
 impl App {
@@ -214,6 +220,8 @@ impl App {
             course_end: false,
             downloads: Default::default(),
             audio_player: None,
+            theme: Theme::default(),
+            pictures: Protocol::HalfBlocks,
         };
         app.step = app.saved_step(lesson);
         app
@@ -221,6 +229,21 @@ impl App {
 
     // ---- read access (for drawing and tests) ----
 
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+    /// Paints in `theme` from the next frame on.
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme;
+    }
+    pub fn pictures(&self) -> Protocol {
+        self.pictures
+    }
+    /// Shows pictures with `protocol` from the next frame on (the run loop sets what the
+    /// terminal supports; tests keep half blocks).
+    pub fn set_pictures(&mut self, protocol: Protocol) {
+        self.pictures = protocol;
+    }
     pub fn course(&self) -> &Course {
         &self.course
     }

@@ -2,12 +2,12 @@
 //! strikethrough, inline and fenced code, bullet and numbered lists (nested), block quotes, rules,
 //! tables (see `table.rs`), links shown with their URL, images as their alt text.
 
+use crate::shell::text::theme::Theme;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::shell::text::table::Table;
-use crate::shell::text::theme;
 use crate::shell::text::wrap::{self, wrap};
 
 /// A container the text sits in: each adds its own prefix.
@@ -27,10 +27,11 @@ struct Renderer {
     code: Option<String>,
     table: Option<Table>,
     gap: bool,
+    theme: Theme,
 }
 
-/// Renders Markdown to lines at most `width` columns wide.
-pub fn render(markdown: &str, width: usize) -> Vec<Line<'static>> {
+/// Renders Markdown to lines at most `width` columns wide, styled in `theme`.
+pub fn render(markdown: &str, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut r = Renderer {
         width: width.max(8),
         lines: Vec::new(),
@@ -41,6 +42,7 @@ pub fn render(markdown: &str, width: usize) -> Vec<Line<'static>> {
         code: None,
         table: None,
         gap: false,
+        theme,
     };
     let parser = Parser::new_ext(
         markdown,
@@ -88,6 +90,7 @@ impl Renderer {
 
     /// The prefixes (first line, other lines) the current containers give.
     fn prefixes(&mut self) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+        let th = self.theme;
         let mut first = Vec::new();
         let mut rest = Vec::new();
         let innermost_item = self
@@ -97,7 +100,7 @@ impl Renderer {
         for (i, c) in self.containers.iter_mut().enumerate() {
             match c {
                 Container::Quote => {
-                    let bar = Span::styled("│ ", theme::quote());
+                    let bar = Span::styled("│ ", th.quote());
                     first.push(bar.clone());
                     rest.push(bar);
                 }
@@ -105,7 +108,7 @@ impl Renderer {
                 Container::Item { bullet, used } => {
                     let pad = " ".repeat(wrap::width(bullet));
                     if Some(i) == innermost_item && !*used {
-                        first.push(Span::styled(bullet.clone(), theme::bullet()));
+                        first.push(Span::styled(bullet.clone(), th.bullet()));
                         *used = true;
                     } else {
                         first.push(Span::raw(pad.clone()));
@@ -118,12 +121,13 @@ impl Renderer {
     }
 
     fn gap_line(&mut self) {
+        let th = self.theme;
         if self.gap && !self.lines.is_empty() {
             let spans: Vec<Span<'static>> = self
                 .containers
                 .iter()
                 .filter(|c| matches!(c, Container::Quote))
-                .map(|_| Span::styled("│", theme::quote()))
+                .map(|_| Span::styled("│", th.quote()))
                 .collect();
             self.lines.push(Line::from(spans));
         }
@@ -144,9 +148,10 @@ impl Renderer {
     }
 
     fn code_block(&mut self, code: String) {
+        let th = self.theme;
         self.gap_line();
         let (first, rest) = self.prefixes();
-        let style = theme::code();
+        let style = th.code();
         let body = code.strip_suffix('\n').unwrap_or(&code);
         for (i, line) in body.split('\n').enumerate() {
             let mut prefix = if i == 0 { first.clone() } else { rest.clone() };
@@ -164,12 +169,13 @@ impl Renderer {
     }
 
     fn event(&mut self, event: Event<'_>) {
+        let th = self.theme;
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => self.text(&t),
             Event::Code(t) => {
-                let style = self.style().patch(theme::code());
+                let style = self.style().patch(th.code());
                 self.inline.push(Span::styled(t.to_string(), style));
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
@@ -181,7 +187,7 @@ impl Renderer {
                 self.flush();
                 self.gap_line();
                 let w = self.width.min(40);
-                self.lines.push(Line::styled("─".repeat(w), theme::dim()));
+                self.lines.push(Line::styled("─".repeat(w), th.dim()));
                 self.gap = true;
             }
             Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
@@ -189,15 +195,16 @@ impl Renderer {
     }
 
     fn start(&mut self, tag: Tag<'_>) {
+        let th = self.theme;
         match tag {
             Tag::Paragraph => self.flush(),
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.gap = !self.lines.is_empty();
                 let style = match level {
-                    HeadingLevel::H1 => theme::h1(),
-                    HeadingLevel::H2 => theme::h2(),
-                    _ => theme::h3(),
+                    HeadingLevel::H1 => th.h1(),
+                    HeadingLevel::H2 => th.h2(),
+                    _ => th.h3(),
                 };
                 self.push_style(|s| s.patch(style));
             }
@@ -207,7 +214,7 @@ impl Renderer {
                 self.gap = !self.lines.is_empty();
                 self.gap_line();
                 self.containers.push(Container::Quote);
-                self.push_style(|s| s.patch(theme::quote_text()));
+                self.push_style(|s| s.patch(th.quote_text()));
             }
             Tag::CodeBlock(_) => {
                 self.flush();
@@ -252,7 +259,10 @@ impl Renderer {
             Tag::Table(_) => {
                 self.flush();
                 self.gap = !self.lines.is_empty();
-                self.table = Some(Table::default());
+                self.table = Some(Table {
+                    theme: self.theme,
+                    ..Table::default()
+                });
             }
             Tag::TableCell => self.inline.clear(),
             Tag::Emphasis => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
@@ -260,7 +270,7 @@ impl Renderer {
             Tag::Strikethrough => self.push_style(|s| s.add_modifier(Modifier::CROSSED_OUT)),
             Tag::Link { dest_url, .. } => {
                 self.links.push(dest_url.to_string());
-                self.push_style(|s| s.patch(theme::link()));
+                self.push_style(|s| s.patch(th.link()));
             }
             Tag::Image { dest_url, .. } => {
                 self.links.push(dest_url.to_string());
@@ -271,6 +281,7 @@ impl Renderer {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        let th = self.theme;
         match tag {
             TagEnd::Paragraph => {
                 self.flush();
@@ -334,7 +345,7 @@ impl Renderer {
                 let shown: String = self.inline_tail_text();
                 if !url.is_empty() && shown != url && !url.starts_with('#') {
                     self.inline
-                        .push(Span::styled(format!(" ({url})"), theme::dim()));
+                        .push(Span::styled(format!(" ({url})"), th.dim()));
                 }
             }
             TagEnd::Image => {
@@ -347,7 +358,8 @@ impl Renderer {
 
     /// The text of the trailing link-styled spans (to skip repeating an autolink's URL).
     fn inline_tail_text(&self) -> String {
-        let link = theme::link();
+        let th = self.theme;
+        let link = th.link();
         let mut parts: Vec<&str> = self
             .inline
             .iter()

@@ -1,9 +1,10 @@
 //! Tests of the Markdown renderer: what each construct looks like as plain lines.
 
 use super::*;
+use crate::shell::text::theme::Theme;
 
 fn lines(md: &str, width: usize) -> Vec<String> {
-    plain(&render(md, width))
+    plain(&render(md, width, Theme::Dark))
 }
 
 #[test]
@@ -13,7 +14,7 @@ fn headings_paragraphs_and_gaps() {
         out,
         vec!["Title", "", "Some soft text and more.", "", "Next"]
     );
-    let styled = render("# Title", 40);
+    let styled = render("# Title", 40, Theme::Dark);
     assert!(styled[0].spans[0]
         .style
         .add_modifier
@@ -22,12 +23,12 @@ fn headings_paragraphs_and_gaps() {
 
 #[test]
 fn emphasis_strong_and_inline_code_are_styled() {
-    let out = render("a *b* **c** `d`", 40);
+    let out = render("a *b* **c** `d`", 40, Theme::Dark);
     let spans = &out[0].spans;
     let find = |t: &str| spans.iter().find(|s| s.content.contains(t)).expect(t).style;
     assert!(find("b").add_modifier.contains(Modifier::ITALIC));
     assert!(find("c").add_modifier.contains(Modifier::BOLD));
-    assert_eq!(find("d").fg, theme::code().fg);
+    assert_eq!(find("d").fg, Theme::Dark.code().fg);
     assert_eq!(plain(&out), vec!["a b c d"]);
 }
 

@@ -1,9 +1,9 @@
 //! Markdown tables as terminal lines: aligned columns with a header rule when they fit the width,
 //! otherwise one block per row ("header: value" lines), so nothing is cut.
 
+use crate::shell::text::theme::Theme;
 use ratatui::text::{Line, Span};
 
-use crate::shell::text::theme;
 use crate::shell::text::wrap::wrap;
 
 /// A table being collected: rows of cells of styled spans; the first `header` rows are the head.
@@ -12,6 +12,7 @@ pub struct Table {
     pub rows: Vec<Vec<Vec<Span<'static>>>>,
     pub row: Vec<Vec<Span<'static>>>,
     pub header: usize,
+    pub theme: Theme,
 }
 
 fn cell_width(cell: &[Span<'static>]) -> usize {
@@ -57,17 +58,18 @@ impl Table {
     }
 
     fn aligned(&self, widths: &[usize], prefix: &[Span<'static>]) -> Vec<Line<'static>> {
+        let th = self.theme;
         let mut out = Vec::new();
         for (r, row) in self.rows.iter().enumerate() {
             let mut spans = prefix.to_vec();
             for (c, w) in widths.iter().enumerate() {
                 if c > 0 {
-                    spans.push(Span::styled(" │ ", theme::dim()));
+                    spans.push(Span::styled(" │ ", th.dim()));
                 }
                 let cell = row.get(c).cloned().unwrap_or_default();
                 let pad = w.saturating_sub(cell_width(&cell));
                 if r < self.header {
-                    spans.extend(cell.into_iter().map(|s| s.patch_style(theme::bold())));
+                    spans.extend(cell.into_iter().map(|s| s.patch_style(th.bold())));
                 } else {
                     spans.extend(cell);
                 }
@@ -79,7 +81,7 @@ impl Table {
             if r + 1 == self.header {
                 let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
                 let mut spans = prefix.to_vec();
-                spans.push(Span::styled(rule.join("─┼─"), theme::dim()));
+                spans.push(Span::styled(rule.join("─┼─"), th.dim()));
                 out.push(Line::from(spans));
             }
         }
@@ -87,6 +89,7 @@ impl Table {
     }
 
     fn stacked(&self, width: usize, prefix: &[Span<'static>]) -> Vec<Line<'static>> {
+        let th = self.theme;
         let head: &[Vec<Span<'static>>] = if self.header > 0 { &self.rows[0] } else { &[] };
         let mut out = Vec::new();
         for (i, row) in self.rows.iter().enumerate().skip(self.header) {
@@ -98,15 +101,12 @@ impl Table {
                 if let Some(h) = head.get(c) {
                     let name: String = h.iter().map(|s| s.content.as_ref()).collect();
                     if !name.trim().is_empty() {
-                        spans.push(Span::styled(format!("{}: ", name.trim()), theme::bold()));
+                        spans.push(Span::styled(format!("{}: ", name.trim()), th.bold()));
                     }
                 }
                 spans.extend(cell.iter().cloned());
                 let mut first = prefix.to_vec();
-                first.push(Span::styled(
-                    if c == 0 { "• " } else { "  " },
-                    theme::bullet(),
-                ));
+                first.push(Span::styled(if c == 0 { "• " } else { "  " }, th.bullet()));
                 let mut rest = prefix.to_vec();
                 rest.push(Span::raw("    "));
                 out.extend(wrap(&spans, width, &first, &rest));
@@ -119,7 +119,7 @@ impl Table {
                 .map(|h| h.iter().map(|s| s.content.as_ref()).collect::<String>())
                 .collect();
             out.extend(wrap(
-                &[Span::styled(names.join(" · "), theme::bold())],
+                &[Span::styled(names.join(" · "), th.bold())],
                 width,
                 prefix,
                 prefix,

@@ -2,8 +2,6 @@
 //! (darker colours for a light background) and no colour at all (`NO_COLOR`), where bold,
 //! underline and reverse video carry what colour would.
 
-use std::cell::Cell;
-
 use ratatui::style::{Color, Modifier, Style};
 
 /// How the shell paints.
@@ -52,169 +50,158 @@ impl Theme {
     }
 }
 
-thread_local! {
-    // Drawing happens on one thread (the run loop's; each test's own): a per-thread theme lets
-    // tests draw in different themes side by side.
-    static THEME: Cell<Theme> = const { Cell::new(Theme::Dark) };
-}
-
-/// Sets the theme for drawing on this thread.
-pub fn set(theme: Theme) {
-    THEME.with(|t| t.set(theme));
-}
-
-pub fn current() -> Theme {
-    THEME.with(Cell::get)
-}
-
-/// A foreground colour as the theme has it (none without colour).
-fn fg(c: Color) -> Style {
-    match current() {
-        Theme::Dark => Style::new().fg(c),
-        Theme::Light => Style::new().fg(on_light(c)),
-        Theme::NoColor => Style::new(),
+/// The styles of each thing drawn, in this theme.
+impl Theme {
+    /// A foreground colour as the theme has it (none without colour).
+    fn fg(self, c: Color) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(c),
+            Theme::Light => Style::new().fg(Theme::on_light(c)),
+            Theme::NoColor => Style::new(),
+        }
     }
-}
 
-/// Colours that read well on a light background.
-fn on_light(c: Color) -> Color {
-    match c {
-        Color::Yellow => Color::Indexed(130),
-        Color::Cyan => Color::Blue,
-        Color::Green => Color::Indexed(28),
-        Color::Magenta => Color::Indexed(90),
-        Color::Gray => Color::DarkGray,
-        other => other,
+    /// Colours that read well on a light background.
+    fn on_light(c: Color) -> Color {
+        match c {
+            Color::Yellow => Color::Indexed(130),
+            Color::Cyan => Color::Blue,
+            Color::Green => Color::Indexed(28),
+            Color::Magenta => Color::Indexed(90),
+            Color::Gray => Color::DarkGray,
+            other => other,
+        }
     }
-}
 
-/// `style` with `modifier` added when there is no colour to tell things apart.
-fn or_mark(style: Style, modifier: Modifier) -> Style {
-    if current() == Theme::NoColor {
-        style.add_modifier(modifier)
-    } else {
-        style
+    /// `style` with `modifier` added when there is no colour to tell things apart.
+    fn or_mark(self, style: Style, modifier: Modifier) -> Style {
+        if self == Theme::NoColor {
+            style.add_modifier(modifier)
+        } else {
+            style
+        }
     }
-}
 
-pub fn h1() -> Style {
-    fg(Color::Magenta).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
-}
-pub fn h2() -> Style {
-    fg(Color::Cyan).add_modifier(Modifier::BOLD)
-}
-pub fn h3() -> Style {
-    Style::new().add_modifier(Modifier::BOLD)
-}
-pub fn code() -> Style {
-    fg(Color::Yellow)
-}
-pub fn link() -> Style {
-    fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
-}
-pub fn quote() -> Style {
-    fg(Color::DarkGray)
-}
-pub fn quote_text() -> Style {
-    Style::new().add_modifier(Modifier::ITALIC)
-}
-pub fn bullet() -> Style {
-    fg(Color::Cyan)
-}
-pub fn dim() -> Style {
-    fg(Color::DarkGray)
-}
-pub fn bold() -> Style {
-    Style::new().add_modifier(Modifier::BOLD)
-}
-pub fn label() -> Style {
-    fg(Color::Cyan)
-}
-pub fn focused() -> Style {
-    or_mark(
-        fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        Modifier::UNDERLINED,
-    )
-}
-pub fn border() -> Style {
-    fg(Color::DarkGray)
-}
-pub fn border_focused() -> Style {
-    or_mark(fg(Color::Cyan), Modifier::BOLD)
-}
-pub fn pass() -> Style {
-    fg(Color::Green).add_modifier(Modifier::BOLD)
-}
-pub fn fail() -> Style {
-    fg(Color::Red).add_modifier(Modifier::BOLD)
-}
-pub fn error() -> Style {
-    fg(Color::Red)
-}
-pub fn warning() -> Style {
-    or_mark(fg(Color::Yellow), Modifier::BOLD)
-}
-pub fn feedback() -> Style {
-    Style::new().add_modifier(Modifier::ITALIC)
-}
-pub fn hint() -> Style {
-    or_mark(fg(Color::Yellow), Modifier::ITALIC)
-}
-pub fn generated() -> Style {
-    or_mark(fg(Color::Green), Modifier::BOLD)
-}
-pub fn bar() -> Style {
-    fg(Color::Cyan)
-}
-pub fn header() -> Style {
-    match current() {
-        Theme::Dark => Style::new().fg(Color::Black).bg(Color::Cyan),
-        Theme::Light => Style::new().fg(Color::White).bg(Color::Blue),
-        Theme::NoColor => Style::new().add_modifier(Modifier::REVERSED),
+    pub fn h1(self) -> Style {
+        self.fg(Color::Magenta)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
-}
-pub fn footer_key() -> Style {
-    fg(Color::Cyan).add_modifier(Modifier::BOLD)
-}
-pub fn selected() -> Style {
-    Style::new().add_modifier(Modifier::REVERSED)
-}
-pub fn cursor() -> Style {
-    Style::new().add_modifier(Modifier::REVERSED)
-}
+    pub fn h2(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn h3(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+    pub fn code(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+    pub fn link(self) -> Style {
+        self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
+    }
+    pub fn quote(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+    pub fn quote_text(self) -> Style {
+        Style::new().add_modifier(Modifier::ITALIC)
+    }
+    pub fn bullet(self) -> Style {
+        self.fg(Color::Cyan)
+    }
+    pub fn dim(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+    pub fn bold(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+    pub fn label(self) -> Style {
+        self.fg(Color::Cyan)
+    }
+    pub fn focused(self) -> Style {
+        self.or_mark(
+            self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Modifier::UNDERLINED,
+        )
+    }
+    pub fn border(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
+    pub fn border_focused(self) -> Style {
+        self.or_mark(self.fg(Color::Cyan), Modifier::BOLD)
+    }
+    pub fn pass(self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+    pub fn fail(self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+    pub fn error(self) -> Style {
+        self.fg(Color::Red)
+    }
+    pub fn warning(self) -> Style {
+        self.or_mark(self.fg(Color::Yellow), Modifier::BOLD)
+    }
+    pub fn feedback(self) -> Style {
+        Style::new().add_modifier(Modifier::ITALIC)
+    }
+    pub fn hint(self) -> Style {
+        self.or_mark(self.fg(Color::Yellow), Modifier::ITALIC)
+    }
+    pub fn generated(self) -> Style {
+        self.or_mark(self.fg(Color::Green), Modifier::BOLD)
+    }
+    pub fn bar(self) -> Style {
+        self.fg(Color::Cyan)
+    }
+    pub fn header(self) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(Color::Black).bg(Color::Cyan),
+            Theme::Light => Style::new().fg(Color::White).bg(Color::Blue),
+            Theme::NoColor => Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+    pub fn footer_key(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+    pub fn cursor(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
 
-/// Alternating backgrounds for tokens, so their edges show (reverse / underline without colour).
-pub fn token(i: usize) -> Style {
-    const COLOURS: [Color; 4] = [Color::Blue, Color::Magenta, Color::Green, Color::Red];
-    match current() {
-        Theme::NoColor if i.is_multiple_of(2) => Style::new().add_modifier(Modifier::REVERSED),
-        Theme::NoColor => Style::new().add_modifier(Modifier::UNDERLINED),
-        Theme::Light => Style::new()
-            .fg(Color::White)
-            .bg(on_light(COLOURS[i % COLOURS.len()])),
-        Theme::Dark => Style::new().fg(Color::Black).bg(COLOURS[i % COLOURS.len()]),
+    /// Alternating backgrounds for tokens, so their edges show (reverse / underline without colour).
+    pub fn token(self, i: usize) -> Style {
+        const COLOURS: [Color; 4] = [Color::Blue, Color::Magenta, Color::Green, Color::Red];
+        match self {
+            Theme::NoColor if i.is_multiple_of(2) => Style::new().add_modifier(Modifier::REVERSED),
+            Theme::NoColor => Style::new().add_modifier(Modifier::UNDERLINED),
+            Theme::Light => Style::new()
+                .fg(Color::White)
+                .bg(Theme::on_light(COLOURS[i % COLOURS.len()])),
+            Theme::Dark => Style::new().fg(Color::Black).bg(COLOURS[i % COLOURS.len()]),
+        }
     }
-}
-pub fn special_token() -> Style {
-    match current() {
-        Theme::NoColor => Style::new().add_modifier(Modifier::ITALIC | Modifier::UNDERLINED),
-        _ => Style::new().fg(Color::Black).bg(Color::Gray),
+    pub fn special_token(self) -> Style {
+        match self {
+            Theme::NoColor => Style::new().add_modifier(Modifier::ITALIC | Modifier::UNDERLINED),
+            _ => Style::new().fg(Color::Black).bg(Color::Gray),
+        }
     }
-}
 
-/// A heatmap cell for a value in 0..=1: cool to warm (colourless themes rely on the shade mark).
-pub fn heat(value: f32) -> Style {
-    const SCALE: [Color; 5] = [
-        Color::Indexed(17),
-        Color::Indexed(24),
-        Color::Indexed(30),
-        Color::Indexed(136),
-        Color::Indexed(160),
-    ];
-    let i = ((value.clamp(0.0, 1.0) * 4.0).round() as usize).min(4);
-    match current() {
-        Theme::NoColor => Style::new(),
-        Theme::Dark | Theme::Light => Style::new().fg(Color::White).bg(SCALE[i]),
+    /// A heatmap cell for a value in 0..=1: cool to warm (colourless themes rely on the shade mark).
+    pub fn heat(self, value: f32) -> Style {
+        const SCALE: [Color; 5] = [
+            Color::Indexed(17),
+            Color::Indexed(24),
+            Color::Indexed(30),
+            Color::Indexed(136),
+            Color::Indexed(160),
+        ];
+        let i = ((value.clamp(0.0, 1.0) * 4.0).round() as usize).min(4);
+        match self {
+            Theme::NoColor => Style::new(),
+            Theme::Dark | Theme::Light => Style::new().fg(Color::White).bg(SCALE[i]),
+        }
     }
 }
 
@@ -243,12 +230,19 @@ mod tests {
 
     #[test]
     fn no_color_has_no_colours() {
-        set(Theme::NoColor);
-        for s in [dim(), h1(), header(), token(0), token(1), heat(0.9), pass()] {
+        let t = Theme::NoColor;
+        for s in [
+            t.dim(),
+            t.h1(),
+            t.header(),
+            t.token(0),
+            t.token(1),
+            t.heat(0.9),
+            t.pass(),
+        ] {
             assert_eq!((s.fg, s.bg), (None, None), "{s:?}");
         }
-        assert_ne!(token(0), token(1), "tokens still alternate");
-        set(Theme::Dark);
-        assert_eq!(dim().fg, Some(Color::DarkGray));
+        assert_ne!(t.token(0), t.token(1), "tokens still alternate");
+        assert_eq!(Theme::Dark.dim().fg, Some(Color::DarkGray));
     }
 }

@@ -2,13 +2,15 @@
 //! candidates of a generation step as bars, score bars per label (classification, zero-shot), a
 //! heatmap of every pair's similarity, and tokens as coloured chips with ids on demand.
 
+use super::graphics::{Drawn, Protocol};
+use crate::shell::text::theme::Theme;
 use ratatui::text::{Line, Span};
 
 use crate::domain::PipelineOutput;
 use crate::domain::TokenInfo;
 use crate::shell::state::charts::Charts;
+use crate::shell::strings;
 use crate::shell::text::wrap::{self, wrap};
-use crate::shell::{strings, theme};
 
 use super::output::bar;
 
@@ -22,12 +24,13 @@ pub(super) fn result(
     inputs: &[String],
     charts: Option<&Charts>,
     width: usize,
+    th: Theme,
 ) -> Vec<Line<'static>> {
     match output {
         PipelineOutput::Tokens(per_input) => {
-            token_chips(per_input, charts.is_some_and(|c| c.show_ids), width)
+            token_chips(per_input, charts.is_some_and(|c| c.show_ids), width, th)
         }
-        _ => super::output::lines(output, inputs, width),
+        _ => super::output::lines(output, inputs, width, th),
     }
 }
 
@@ -40,18 +43,21 @@ pub(super) fn after(
     charts: Option<&Charts>,
     can_play: bool,
     width: usize,
+    look: (Theme, Protocol),
+    pictures: &mut Vec<Drawn>,
 ) -> Vec<Line<'static>> {
+    let (th, protocol) = look;
     let mut out = Vec::new();
     let Some(charts) = charts else {
         return out;
     };
     if matches!(output, PipelineOutput::Generations(_)) && !charts.steps.is_empty() {
         out.push(Line::default());
-        out.extend(candidates(charts, false, width));
+        out.extend(candidates(charts, false, width, th));
     }
     if let Some(matrix) = &charts.matrix {
         out.push(Line::default());
-        out.extend(heatmap(inputs, matrix, width));
+        out.extend(heatmap(inputs, matrix, width, th));
     }
     for clip in &charts.clips {
         let name = std::path::Path::new(&clip.path)
@@ -59,12 +65,15 @@ pub(super) fn after(
             .map_or(clip.path.clone(), |n| n.to_string_lossy().into_owned());
         out.push(Line::styled(
             crate::shell::text::strings::clip_line(&name, clip.seconds, can_play),
-            crate::shell::text::theme::dim(),
+            th.dim(),
         ));
     }
     for picture in &charts.pictures {
         out.push(Line::default());
-        out.extend(super::picture::half_blocks(picture, width.min(40), 12));
+        let (lines, drawn) = super::picture::half_blocks(picture, width.min(40), 12, th, protocol);
+        out.extend(lines);
+        // The same picture twice is found on screen once.
+        pictures.extend(drawn.filter(|d| !pictures.contains(d)));
     }
     out
 }
@@ -85,6 +94,7 @@ pub(crate) fn score_bars(
     scores: &[(String, f32)],
     marked: &[bool],
     width: usize,
+    th: Theme,
 ) -> Vec<Line<'static>> {
     let label_w = scores
         .iter()
@@ -102,15 +112,12 @@ pub(crate) fn score_bars(
             let mark = marked.get(i).copied().unwrap_or(false);
             let label = wrap::truncate(label, label_w);
             let pad = " ".repeat(label_w.saturating_sub(wrap::width(&label)));
-            let label_style = if mark { theme::bold() } else { theme::label() };
+            let label_style = if mark { th.bold() } else { th.label() };
             Line::from(vec![
-                Span::styled(
-                    if mark { "  ▶ " } else { "    " }.to_string(),
-                    theme::bold(),
-                ),
+                Span::styled(if mark { "  ▶ " } else { "    " }.to_string(), th.bold()),
                 Span::styled(format!("{label}{pad} "), label_style),
-                Span::styled(bar(f64::from(*score), cells), theme::bar()),
-                Span::styled(format!("{:>6.1}%", score * 100.0), theme::bold()),
+                Span::styled(bar(f64::from(*score), cells), th.bar()),
+                Span::styled(format!("{:>6.1}%", score * 100.0), th.bold()),
             ])
         })
         .collect()
@@ -118,7 +125,12 @@ pub(crate) fn score_bars(
 
 /// The candidates of the step `charts` shows: a title with the step and the keys, bars for the
 /// top tokens (the picked one marked), and tokens/s while `live`.
-pub(crate) fn candidates(charts: &Charts, live: bool, width: usize) -> Vec<Line<'static>> {
+pub(crate) fn candidates(
+    charts: &Charts,
+    live: bool,
+    width: usize,
+    th: Theme,
+) -> Vec<Line<'static>> {
     let Some(at) = charts.shown() else {
         return Vec::new();
     };
@@ -131,11 +143,11 @@ pub(crate) fn candidates(charts: &Charts, live: bool, width: usize) -> Vec<Line<
     if live {
         out.push(Line::styled(
             strings::live_rate(charts.steps.len(), charts.tokens_per_s()),
-            theme::dim(),
+            th.dim(),
         ));
     }
     let title = strings::candidates_title(many_runs.then_some(step.run), step.step, in_run);
-    out.push(Line::styled(wrap::truncate(&title, width), theme::bold()));
+    out.push(Line::styled(wrap::truncate(&title, width), th.bold()));
     let scores: Vec<(String, f32)> = step
         .candidates
         .iter()
@@ -146,11 +158,11 @@ pub(crate) fn candidates(charts: &Charts, live: bool, width: usize) -> Vec<Line<
         .iter()
         .map(|c| c.id == step.chosen)
         .collect();
-    out.extend(score_bars(&scores, &marked, width));
+    out.extend(score_bars(&scores, &marked, width, th));
     if !marked.contains(&true) {
         out.push(Line::styled(
             strings::chosen_elsewhere(step.chosen, step.candidates.len()),
-            theme::dim(),
+            th.dim(),
         ));
     }
     out
@@ -164,7 +176,12 @@ fn shade(value: f32) -> char {
 
 /// A heatmap of `matrix` (every pair of `labels`): numbered rows and columns, a shaded and
 /// coloured cell per pair, then the numbered sentences. Columns that don't fit are left out.
-pub(crate) fn heatmap(labels: &[String], matrix: &[Vec<f32>], width: usize) -> Vec<Line<'static>> {
+pub(crate) fn heatmap(
+    labels: &[String],
+    matrix: &[Vec<f32>],
+    width: usize,
+    th: Theme,
+) -> Vec<Line<'static>> {
     const CELL: usize = 6;
     let n = matrix.len();
     if n == 0 {
@@ -174,22 +191,22 @@ pub(crate) fn heatmap(labels: &[String], matrix: &[Vec<f32>], width: usize) -> V
     let cols = (width.saturating_sub(num_w + 1) / CELL).clamp(1, n);
     let mut out = vec![Line::styled(
         wrap::truncate(strings::SIMILARITY_MATRIX, width),
-        theme::bold(),
+        th.bold(),
     )];
     let mut head = vec![Span::raw(" ".repeat(num_w + 1))];
     for j in 0..cols {
         head.push(Span::styled(
             format!("{:>w$} ", j + 1, w = CELL - 1),
-            theme::dim(),
+            th.dim(),
         ));
     }
     out.push(Line::from(head));
     for (i, row) in matrix.iter().enumerate() {
-        let mut spans = vec![Span::styled(format!("{:>num_w$} ", i + 1), theme::dim())];
+        let mut spans = vec![Span::styled(format!("{:>num_w$} ", i + 1), th.dim())];
         for v in row.iter().take(cols) {
             spans.push(Span::styled(
                 format!("{}{:>4.2}", shade(*v), v),
-                theme::heat(*v),
+                th.heat(*v),
             ));
             spans.push(Span::raw(" "));
         }
@@ -199,7 +216,7 @@ pub(crate) fn heatmap(labels: &[String], matrix: &[Vec<f32>], width: usize) -> V
         let lead = format!("{:>num_w$} ", i + 1);
         let room = width.saturating_sub(wrap::width(&lead));
         out.push(Line::from(vec![
-            Span::styled(lead, theme::dim()),
+            Span::styled(lead, th.dim()),
             Span::raw(wrap::truncate(label, room)),
         ]));
     }
@@ -212,6 +229,7 @@ pub(crate) fn token_chips(
     per_input: &[Vec<TokenInfo>],
     ids: bool,
     width: usize,
+    th: Theme,
 ) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for tokens in per_input {
@@ -221,13 +239,13 @@ pub(crate) fn token_chips(
                 chips.push(Span::raw(" "));
             }
             let style = if t.special {
-                theme::special_token()
+                th.special_token()
             } else {
-                theme::token(i)
+                th.token(i)
             };
             chips.push(Span::styled(visible(&t.token), style));
             if ids {
-                chips.push(Span::styled(format!(":{}", t.id), theme::dim()));
+                chips.push(Span::styled(format!(":{}", t.id), th.dim()));
             }
         }
         out.extend(wrap(&chips, width, &[], &[]));
@@ -237,7 +255,7 @@ pub(crate) fn token_chips(
             strings::SHOW_IDS
         };
         let line = format!("{} · {key}", strings::token_count(tokens.len()));
-        out.push(Line::styled(wrap::truncate(&line, width), theme::dim()));
+        out.push(Line::styled(wrap::truncate(&line, width), th.dim()));
     }
     out
 }
@@ -253,7 +271,7 @@ mod tests {
     #[test]
     fn score_bars_line_up_and_mark() {
         let scores = vec![("POSITIVE".to_string(), 0.9), ("NEG".to_string(), 0.1)];
-        let lines = text(&score_bars(&scores, &[true, false], 40));
+        let lines = text(&score_bars(&scores, &[true, false], 40, Theme::Dark));
         assert_eq!(
             lines,
             [
@@ -279,7 +297,7 @@ mod tests {
         let mut terminal = ratatui::Terminal::new(TestBackend::new(60, 6)).expect("terminal");
         terminal
             .draw(|f| {
-                let lines = score_bars(&scores, &[true, false, false, false], 58);
+                let lines = score_bars(&scores, &[true, false, false, false], 58, Theme::Dark);
                 f.render_widget(Paragraph::new(lines).block(Block::bordered()), f.area());
             })
             .expect("draw");

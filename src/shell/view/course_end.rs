@@ -1,6 +1,7 @@
 //! The course-end screen: what the student built in each lesson (exercises passed, the lesson's
 //! summary) and the ideas they met (the lessons' `concepts:`), drawn in place of the lesson pane.
 
+use crate::shell::text::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
@@ -8,13 +9,13 @@ use ratatui::Frame;
 
 use crate::progress::LessonState;
 use crate::shell::state::App;
-use crate::shell::{strings, theme, wrap};
+use crate::shell::{strings, wrap};
 
-fn mark(state: LessonState) -> (&'static str, ratatui::style::Style) {
+fn mark(state: LessonState, th: Theme) -> (&'static str, ratatui::style::Style) {
     match state {
-        LessonState::Done => ("✓", theme::pass()),
-        LessonState::InProgress => ("◐", theme::warning()),
-        LessonState::NotStarted => ("·", theme::dim()),
+        LessonState::Done => ("✓", th.pass()),
+        LessonState::InProgress => ("◐", th.warning()),
+        LessonState::NotStarted => ("·", th.dim()),
     }
 }
 
@@ -72,6 +73,7 @@ fn ideas(met: &[&str], width: usize) -> Vec<Line<'static>> {
 
 /// The screen's text, `width` wide.
 pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let th = app.theme();
     let lessons = &app.course().lessons;
     let (ex_done, ex_total) = lessons.iter().fold((0, 0), |(d, t), l| {
         let (ld, lt) = passed(app, l);
@@ -87,22 +89,22 @@ pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     } else {
         strings::course_end_so_far(done, lessons.len(), ex_done, ex_total)
     };
-    out.extend(wrapped(&intro, width, 0, theme::bold()));
+    out.extend(wrapped(&intro, width, 0, th.bold()));
     out.push(Line::default());
-    out.push(Line::styled(strings::COURSE_END_BUILT, theme::bold()));
+    out.push(Line::styled(strings::COURSE_END_BUILT, th.bold()));
     for lesson in lessons {
         let state = app.lesson_state(lesson);
-        let (m, m_style) = mark(state);
+        let (m, m_style) = mark(state, th);
         let (d, t) = passed(app, lesson);
         let count = strings::exercises_passed(d, t);
         let title = wrap::truncate(&lesson.title, width.saturating_sub(4 + wrap::width(&count)));
         out.push(Line::from(vec![
             Span::styled(format!("{m} "), m_style),
             Span::raw(title),
-            Span::styled(format!(" · {count}"), theme::dim()),
+            Span::styled(format!(" · {count}"), th.dim()),
         ]));
         if state != LessonState::NotStarted && !lesson.summary.is_empty() {
-            out.extend(wrapped(&lesson.summary, width, 2, theme::dim()));
+            out.extend(wrapped(&lesson.summary, width, 2, th.dim()));
         }
     }
     let met: Vec<&str> = lessons
@@ -112,11 +114,11 @@ pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .collect();
     if !met.is_empty() {
         out.push(Line::default());
-        out.push(Line::styled(strings::COURSE_END_CONCEPTS, theme::bold()));
+        out.push(Line::styled(strings::COURSE_END_CONCEPTS, th.bold()));
         out.extend(ideas(&met, width));
     }
     out.push(Line::default());
-    out.extend(wrapped(strings::COURSE_END_NEXT, width, 0, theme::dim()));
+    out.extend(wrapped(strings::COURSE_END_NEXT, width, 0, th.dim()));
     out
 }
 
@@ -127,16 +129,17 @@ pub(super) fn scroll_max(app: &App, area: Rect) -> usize {
 }
 
 pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
     let inner_w = area.width.saturating_sub(2) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     let text = lines(app, inner_w);
     let max = text.len().saturating_sub(inner_h);
     let scroll = app.scroll.min(max);
     let block = Block::bordered()
-        .border_style(theme::border_focused())
+        .border_style(th.border_focused())
         .title(Line::from(Span::styled(
             format!(" {} ", strings::COURSE_END_TITLE),
-            theme::bold(),
+            th.bold(),
         )));
-    super::scrolled(frame, area, block, text, scroll, max, inner_h);
+    super::scrolled(frame, area, block, text, scroll, max, inner_h, th);
 }

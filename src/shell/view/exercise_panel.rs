@@ -1,6 +1,8 @@
 //! The exercise panel: goal, one input line per field (with a cursor while typing), then the run's
 //! state (spinner, loading news, streamed text), the result, the verdict with feedback, and hints.
 
+use super::graphics::Drawn;
+use crate::shell::text::theme::Theme;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -8,8 +10,8 @@ use ratatui::Frame;
 
 use crate::course::Exercise;
 use crate::shell::state::{App, Focus, Outcome, Running};
+use crate::shell::strings;
 use crate::shell::text::wrap::{self, wrap, wrap_plain};
-use crate::shell::{strings, theme};
 
 use super::{charts, output};
 
@@ -26,6 +28,8 @@ pub(super) struct PanelText {
     pub hint_note: String,
     /// The verdict's first line in `body`: a short panel shows from there rather than the tail.
     pub verdict_at: Option<usize>,
+    /// The pictures laid out in `body` as half blocks (for the overlay).
+    pub pictures: Vec<Drawn>,
 }
 
 impl PanelText {
@@ -37,6 +41,7 @@ impl PanelText {
 }
 
 pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
+    let th = app.theme();
     let width = width.max(1);
     let key = (app.lesson_index(), exercise.id.clone());
     let ui = app.exercise_ui(key.0, &key.1);
@@ -44,7 +49,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
 
     let mut head = wrap(
         &[
-            Span::styled(strings::GOAL, theme::bold()),
+            Span::styled(strings::GOAL, th.bold()),
             Span::raw(exercise.goal.clone()),
         ],
         width,
@@ -67,14 +72,10 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         let pad = " ".repeat(label_w.saturating_sub(wrap::width(&label)));
         let lead = format!("{marker}{label}{pad}: ");
         let room = width.saturating_sub(wrap::width(&lead)).max(1);
-        let label_style = if focused {
-            theme::focused()
-        } else {
-            theme::label()
-        };
+        let label_style = if focused { th.focused() } else { th.label() };
         let mut spans = vec![Span::styled(lead.clone(), label_style)];
         let at = if focused { ui.map(|u| u.cursor) } else { None };
-        let (value_spans, col) = field_spans(value, at, room);
+        let (value_spans, col) = field_spans(value, at, room, th);
         spans.extend(value_spans);
         if let Some(col) = col {
             cursor = Some((head.len(), wrap::width(&lead) + col));
@@ -84,6 +85,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
 
     let mut body = Vec::new();
     let mut verdict_at = None;
+    let mut pictures = Vec::new();
     let shown = hints_shown(app, exercise);
     if shown > 0 {
         body.push(Line::default());
@@ -91,7 +93,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
     for (i, h) in exercise.hints.iter().take(shown).enumerate() {
         body.extend(wrap_plain(
             &strings::hint(i, exercise.hints.len(), h),
-            theme::hint(),
+            th.hint(),
             width,
         ));
     }
@@ -102,14 +104,14 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             body.extend(running_lines(app, r, width));
             if let Some(c) = ui.map(|u| &u.charts).filter(|c| !c.steps.is_empty()) {
                 body.push(Line::default());
-                body.extend(charts::candidates(c, true, width));
+                body.extend(charts::candidates(c, true, width, th));
             }
         }
         (None, Some(Outcome::Refused(message))) => {
             body.extend(wrap(
                 &[
-                    Span::styled(strings::CANNOT_RUN, theme::fail()),
-                    Span::styled(message.clone(), theme::error()),
+                    Span::styled(strings::CANNOT_RUN, th.fail()),
+                    Span::styled(message.clone(), th.error()),
                 ],
                 width,
                 &[],
@@ -118,7 +120,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         }
         (None, Some(Outcome::Notice(message))) => {
             body.extend(wrap(
-                &[Span::styled(format!("⬇ {message}"), theme::warning())],
+                &[Span::styled(format!("⬇ {message}"), th.warning())],
                 width,
                 &[],
                 &[],
@@ -135,11 +137,17 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             }),
         ) => {
             match output {
-                Ok(out) => body.extend(charts::result(out, inputs, ui.map(|u| &u.charts), width)),
+                Ok(out) => body.extend(charts::result(
+                    out,
+                    inputs,
+                    ui.map(|u| &u.charts),
+                    width,
+                    th,
+                )),
                 Err(message) => body.extend(wrap(
                     &[
-                        Span::styled(strings::ERROR, theme::fail()),
-                        Span::styled(message.clone(), theme::error()),
+                        Span::styled(strings::ERROR, th.fail()),
+                        Span::styled(message.clone(), th.error()),
                     ],
                     width,
                     &[],
@@ -148,18 +156,18 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             }
             body.push(Line::styled(
                 strings::elapsed(elapsed.as_secs_f64()),
-                theme::dim(),
+                th.dim(),
             ));
             if *cancelled {
-                body.push(Line::styled(strings::STOPPED, theme::warning()));
+                body.push(Line::styled(strings::STOPPED, th.warning()));
             }
             if let Some(v) = verdict {
                 body.push(Line::default());
                 verdict_at = Some(body.len());
                 let (mark, style) = if v.passed {
-                    (strings::PASSED, theme::pass())
+                    (strings::PASSED, th.pass())
                 } else {
-                    (strings::NOT_YET, theme::fail())
+                    (strings::NOT_YET, th.fail())
                 };
                 body.push(Line::styled(mark, style));
                 for d in &v.details {
@@ -171,7 +179,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                     ));
                 }
                 if let Some(f) = &v.feedback {
-                    body.extend(wrap_plain(f, theme::feedback(), width));
+                    body.extend(wrap_plain(f, th.feedback(), width));
                 }
             }
             if let Ok(out) = output {
@@ -182,20 +190,22 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                     ui.map(|u| &u.charts),
                     can_play,
                     width,
+                    (th, app.pictures()),
+                    &mut pictures,
                 ));
             }
         }
         (None, _) => {
-            body.push(Line::styled(ready_keys(typing), theme::dim()));
+            body.push(Line::styled(ready_keys(typing), th.dim()));
             match app.model_for(exercise) {
                 Some(m) => body.extend(wrap_plain(
                     &strings::model_line(&m.to_string()),
-                    theme::dim(),
+                    th.dim(),
                     width,
                 )),
                 None => body.extend(wrap_plain(
                     &strings::no_model(exercise.task.name()),
-                    theme::warning(),
+                    th.warning(),
                     width,
                 )),
             }
@@ -210,6 +220,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         cursor,
         hint_note,
         verdict_at,
+        pictures,
     }
 }
 
@@ -240,6 +251,7 @@ fn field_spans(
     value: &str,
     cursor: Option<usize>,
     room: usize,
+    th: Theme,
 ) -> (Vec<Span<'static>>, Option<usize>) {
     let chars: Vec<char> = value.chars().collect();
     let Some(at) = cursor else {
@@ -265,13 +277,14 @@ fn field_spans(
     let after: String = chars.iter().skip(at + cluster.chars().count()).collect();
     let spans = vec![
         Span::raw(before),
-        Span::styled(under, theme::cursor()),
+        Span::styled(under, th.cursor()),
         Span::raw(wrap::truncate(&after, rest_room)),
     ];
     (spans, Some(col))
 }
 
 fn running_lines(app: &App, r: &Running, width: usize) -> Vec<Line<'static>> {
+    let th = app.theme();
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
     let mut out = Vec::new();
     let (what, fraction) = if r.cancelling {
@@ -285,14 +298,11 @@ fn running_lines(app: &App, r: &Running, width: usize) -> Vec<Line<'static>> {
     } else {
         (strings::RUNNING.to_string(), None)
     };
-    let mut spans = vec![
-        Span::styled(format!("{spin} "), theme::bar()),
-        Span::raw(what),
-    ];
+    let mut spans = vec![Span::styled(format!("{spin} "), th.bar()), Span::raw(what)];
     if let Some(f) = fraction {
         let f = f.clamp(0.0, 1.0);
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(output::bar(f, 12), theme::bar()));
+        spans.push(Span::styled(output::bar(f, 12), th.bar()));
         spans.push(Span::raw(format!(" {:.0}%", f * 100.0)));
     }
     out.extend(wrap(&spans, width, &[], &[Span::raw("  ")]));
@@ -300,11 +310,11 @@ fn running_lines(app: &App, r: &Running, width: usize) -> Vec<Line<'static>> {
     for (i, text) in r.streamed.iter().enumerate() {
         let mut spans = vec![Span::styled(
             strings::run_label(i, runs.max(r.prepared.runs)),
-            theme::bold(),
+            th.bold(),
         )];
-        spans.push(Span::styled(text.clone(), theme::generated()));
+        spans.push(Span::styled(text.clone(), th.generated()));
         if i + 1 == runs && !r.cancelling {
-            spans.push(Span::styled("▌", theme::generated()));
+            spans.push(Span::styled("▌", th.generated()));
         }
         out.extend(wrap(&spans, width, &[], &[]));
     }
@@ -339,10 +349,13 @@ pub(super) fn window(text: &PanelText, inner_h: usize) -> Window {
     }
 }
 
-pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect) {
+/// Draws the panel; gives back the pictures it laid out as half blocks.
+pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect) -> Vec<Drawn> {
+    let th = app.theme();
     let inner_w = area.width.saturating_sub(2) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
-    let text = lines(app, exercise, inner_w);
+    let mut text = lines(app, exercise, inner_w);
+    let pictures = std::mem::take(&mut text.pictures);
     let note = text.hint_note.clone();
     let w = window(&text, inner_h);
     let skip = (w.auto as isize + app.panel_offset).clamp(0, w.max as isize) as usize;
@@ -356,10 +369,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect
     let head_len = visible.len();
     visible.extend(text.body.into_iter().skip(skip).take(w.room));
 
-    let mut title = vec![Span::styled(
-        format!(" {} ", strings::EXERCISE),
-        theme::bold(),
-    )];
+    let mut title = vec![Span::styled(format!(" {} ", strings::EXERCISE), th.bold())];
     let lesson = app
         .current_lesson()
         .map(|l| l.id.as_str())
@@ -372,28 +382,28 @@ pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect
         if p.attempts > 0 {
             title.push(Span::styled(
                 format!("· {} ", strings::attempts(p.attempts)),
-                theme::dim(),
+                th.dim(),
             ));
         }
         if p.passed {
             title.push(Span::styled(
                 format!("· {} ", strings::PASSED_MARK),
-                theme::pass(),
+                th.pass(),
             ));
         }
     }
     let focused = matches!(app.focus(), Focus::Lesson | Focus::Typing);
     let block = Block::bordered()
         .border_style(if focused {
-            theme::border_focused()
+            th.border_focused()
         } else {
-            theme::border()
+            th.border()
         })
         .title(Line::from(title));
     let block = if note.is_empty() || wrap::width(&note) + 4 > inner_w {
         block
     } else {
-        block.title_bottom(Line::styled(format!(" {note} "), theme::dim()).right_aligned())
+        block.title_bottom(Line::styled(format!(" {note} "), th.dim()).right_aligned())
     };
     let more = match (skip > 0, skip < w.max) {
         (true, true) => Some(strings::PANEL_MORE_BOTH),
@@ -403,7 +413,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect
     };
     let block = match more {
         Some(m) if wrap::width(m) + wrap::width(&note) + 8 <= inner_w => {
-            block.title_bottom(Line::styled(format!(" {m} "), theme::dim()).left_aligned())
+            block.title_bottom(Line::styled(format!(" {m} "), th.dim()).left_aligned())
         }
         _ => block,
     };
@@ -417,4 +427,5 @@ pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect
             ));
         }
     }
+    pictures
 }

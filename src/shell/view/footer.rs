@@ -7,10 +7,11 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::shell::state::{App, Focus, Panel, StatusKind};
+use crate::shell::strings;
 use crate::shell::text::wrap;
-use crate::shell::{strings, theme};
 
 pub(super) fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
     let width = area.width as usize;
     let course = app.course();
     let steps = app.current_lesson().map_or(0, |l| l.steps.len());
@@ -30,16 +31,17 @@ pub(super) fn draw_header(frame: &mut Frame, app: &App, area: Rect) {
     );
     let gap = " ".repeat(width.saturating_sub(wrap::width(&left) + wrap::width(&right)));
     let line =
-        Line::from(vec![Span::raw(left), Span::raw(gap), Span::raw(right)]).style(theme::header());
+        Line::from(vec![Span::raw(left), Span::raw(gap), Span::raw(right)]).style(th.header());
     frame.render_widget(Paragraph::new(line), area);
 }
 
 pub(super) fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
     let Some(status) = app.status() else { return };
     let (mark, style) = match status.kind {
-        StatusKind::Info => ("", theme::dim()),
-        StatusKind::Warning => ("⚠ ", theme::warning()),
-        StatusKind::Error => ("✗ ", theme::error()),
+        StatusKind::Info => ("", th.dim()),
+        StatusKind::Warning => ("⚠ ", th.warning()),
+        StatusKind::Error => ("✗ ", th.error()),
     };
     let text = wrap::truncate(&format!("{mark}{}", status.text), area.width as usize);
     frame.render_widget(Paragraph::new(Line::styled(text, style)), area);
@@ -63,6 +65,7 @@ pub(crate) fn keys(app: &App) -> &'static [(&'static str, &'static str)] {
 }
 
 pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
     let width = area.width as usize;
     let mut spans = Vec::new();
     let mut used = 0;
@@ -71,7 +74,7 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         if used + item > width {
             break;
         }
-        spans.push(Span::styled(key.to_string(), theme::footer_key()));
+        spans.push(Span::styled(key.to_string(), th.footer_key()));
         spans.push(Span::raw(format!(" {what}  ")));
         used += item;
     }

@@ -3,10 +3,8 @@
 //! environment or else a short terminal query, and the overlay the run loop writes after each
 //! frame, over the picture's half blocks, only while the whole picture is on screen.
 
-use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -29,14 +27,6 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    const ALL: [Protocol; 5] = [
-        Protocol::Kitty,
-        Protocol::Sixel,
-        Protocol::Iterm,
-        Protocol::HalfBlocks,
-        Protocol::Off,
-    ];
-
     /// Draws real pixels (over the half blocks).
     pub fn is_image(self) -> bool {
         matches!(self, Protocol::Kitty | Protocol::Sixel | Protocol::Iterm)
@@ -92,33 +82,13 @@ pub fn in_tmux(var: &dyn Fn(&str) -> Option<String>) -> bool {
     var("TMUX").is_some()
 }
 
-static CURRENT: AtomicU8 = AtomicU8::new(3); // HalfBlocks
-
-/// Sets how pictures are drawn (once at start; tests keep the default, half blocks).
-pub fn set(protocol: Protocol) {
-    let i = Protocol::ALL
-        .iter()
-        .position(|p| *p == protocol)
-        .unwrap_or(3);
-    CURRENT.store(i as u8, Ordering::Relaxed);
-}
-
-pub fn current() -> Protocol {
-    Protocol::ALL
-        .get(usize::from(CURRENT.load(Ordering::Relaxed)))
-        .copied()
-        .unwrap_or(Protocol::HalfBlocks)
-}
-
-/// A picture as drawn in half blocks: its key and each cell's (top, bottom) colours.
-struct Drawn {
+/// A picture as the view drew it in half blocks: its key and each cell's (top, bottom) colours.
+/// The view hands these to the overlay with the frame, so it can find them on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
     key: u64,
     picture: Thumbnail,
     cells: Vec<Vec<(Color, Color)>>,
-}
-
-thread_local! {
-    static DRAWN: RefCell<Vec<Drawn>> = const { RefCell::new(Vec::new()) };
 }
 
 fn key_of(picture: &Thumbnail) -> u64 {
@@ -127,19 +97,15 @@ fn key_of(picture: &Thumbnail) -> u64 {
     h.finish()
 }
 
-/// Notes a picture the view laid out as half blocks, for the overlay to find on screen.
-pub(super) fn note_drawn(picture: &Thumbnail, cells: Vec<Vec<(Color, Color)>>) {
-    let key = key_of(picture);
-    DRAWN.with(|d| {
-        let mut d = d.borrow_mut();
-        if !d.iter().any(|x| x.key == key && x.cells == cells) {
-            d.push(Drawn {
-                key,
-                picture: picture.clone(),
-                cells,
-            });
+impl Drawn {
+    /// `picture`, laid out as half-block `cells`.
+    pub(super) fn new(picture: &Thumbnail, cells: Vec<Vec<(Color, Color)>>) -> Drawn {
+        Drawn {
+            key: key_of(picture),
+            picture: picture.clone(),
+            cells,
         }
-    });
+    }
 }
 
 /// Where the whole half-block picture `cells` sits in `buffer`, if it is all there.
@@ -212,6 +178,11 @@ impl Overlay {
         }
     }
 
+    /// How this overlay shows pictures (the view draws half blocks for it to cover).
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
     fn wrap(&self, seq: Vec<u8>) -> Vec<u8> {
         if self.tmux && self.protocol != Protocol::Sixel {
             tmux_passthrough(&seq)
@@ -220,10 +191,9 @@ impl Overlay {
         }
     }
 
-    /// After ratatui drew `buffer`: places pictures that came into full view, removes those
-    /// that left it (scrolled, covered, another step).
-    pub fn after_draw(&mut self, buffer: &Buffer) -> After {
-        let drawn = DRAWN.with(|d| std::mem::take(&mut *d.borrow_mut()));
+    /// After ratatui drew `buffer` with the half-block pictures `drawn`: places pictures that
+    /// came into full view, removes those that left it (scrolled, covered, another step).
+    pub fn after_draw(&mut self, buffer: &Buffer, drawn: &[Drawn]) -> After {
         if !self.protocol.is_image() {
             return After::Nothing;
         }
@@ -234,7 +204,7 @@ impl Overlay {
             self.area = Some(buffer.area);
         }
         let mut found: Vec<(Placed, &Drawn)> = Vec::new();
-        for d in &drawn {
+        for d in drawn {
             if let Some(area) = find(buffer, &d.cells) {
                 if !found.iter().any(|(p, _)| p.area == area) {
                     let id = self
@@ -355,7 +325,6 @@ impl Overlay {
         let protocol = from_env(&var)
             .or_else(asked)
             .unwrap_or(Protocol::HalfBlocks);
-        set(protocol);
         let cell = ratatui::crossterm::terminal::window_size()
             .ok()
             .filter(|s| s.columns > 0 && s.rows > 0)
@@ -378,8 +347,9 @@ impl Overlay {
         }
         for _ in 0..2 {
             let after = {
-                let frame = terminal.draw(|f| super::draw(f, app))?;
-                self.after_draw(frame.buffer)
+                let mut drawn = Vec::new();
+                let frame = terminal.draw(|f| drawn = super::draw_with_pictures(f, app))?;
+                self.after_draw(frame.buffer, &drawn)
             };
             match after {
                 After::Nothing => return Ok(()),

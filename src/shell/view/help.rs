@@ -1,14 +1,15 @@
 //! The help overlay (`?`): every key, by section, over the rest of the screen.
 
+use crate::shell::text::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::shell::strings;
 use crate::shell::text::wrap;
-use crate::shell::{strings, theme};
 
-pub(super) fn draw(frame: &mut Frame, screen: Rect) {
+pub(super) fn draw(frame: &mut Frame, screen: Rect, th: Theme) {
     let key_w = strings::HELP
         .iter()
         .map(|(k, _)| wrap::width(k))
@@ -34,21 +35,21 @@ pub(super) fn draw(frame: &mut Frame, screen: Rect) {
         .iter()
         .map(|(key, text)| {
             if text.is_empty() {
-                return Line::styled(key.to_string(), theme::h2());
+                return Line::styled(key.to_string(), th.h2());
             }
             let pad = " ".repeat(key_w.saturating_sub(wrap::width(key)) + 2);
             let rest = wrap::truncate(text, inner_w.saturating_sub(key_w + 3));
             Line::from(vec![
                 Span::raw(" "),
-                Span::styled(key.to_string(), theme::footer_key()),
+                Span::styled(key.to_string(), th.footer_key()),
                 Span::raw(pad),
                 Span::raw(rest),
             ])
         })
         .collect();
     let block = Block::bordered()
-        .border_style(theme::border_focused())
-        .title(Span::styled(strings::HELP_TITLE, theme::bold()));
+        .border_style(th.border_focused())
+        .title(Span::styled(strings::HELP_TITLE, th.bold()));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -1,6 +1,7 @@
 //! The lesson list: every lesson with its done / in progress / not started mark, the open lesson in
 //! bold, the selection highlighted while the list has the keys.
 
+use crate::shell::text::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -8,14 +9,14 @@ use ratatui::Frame;
 
 use crate::progress::LessonState;
 use crate::shell::state::{App, Focus};
+use crate::shell::strings;
 use crate::shell::text::wrap;
-use crate::shell::{strings, theme};
 
-fn mark(state: LessonState) -> (&'static str, ratatui::style::Style) {
+fn mark(state: LessonState, th: Theme) -> (&'static str, ratatui::style::Style) {
     match state {
-        LessonState::Done => ("✓", theme::pass()),
-        LessonState::InProgress => ("◐", theme::warning()),
-        LessonState::NotStarted => ("·", theme::dim()),
+        LessonState::Done => ("✓", th.pass()),
+        LessonState::InProgress => ("◐", th.warning()),
+        LessonState::NotStarted => ("·", th.dim()),
     }
 }
 
@@ -47,18 +48,19 @@ pub(super) fn lesson_at(app: &App, area: Rect, full: bool, row: u16) -> Option<u
 
 /// `full`: the list has the whole body (narrow screens), so it gets a full border.
 pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect, full: bool) {
+    let th = app.theme();
     let focused = app.focus() == Focus::Lessons;
     let borders = if full { Borders::ALL } else { Borders::RIGHT };
     let block = Block::new()
         .borders(borders)
         .border_style(if focused {
-            theme::border_focused()
+            th.border_focused()
         } else {
-            theme::border()
+            th.border()
         })
         .title(Span::styled(
             format!(" {} ", strings::LESSONS_TITLE),
-            theme::bold(),
+            th.bold(),
         ));
     let inner = block.inner(area);
     let width = inner.width as usize;
@@ -73,18 +75,18 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect, full: bool) {
     let first = selected.saturating_sub(height.saturating_sub(1));
     let mut lines = Vec::new();
     if lessons.is_empty() {
-        lines.push(Line::styled(strings::NO_LESSONS, theme::dim()));
+        lines.push(Line::styled(strings::NO_LESSONS, th.dim()));
     }
     for (i, lesson) in lessons.iter().enumerate().skip(first).take(height) {
-        let (m, m_style) = mark(app.lesson_state(lesson));
+        let (m, m_style) = mark(app.lesson_state(lesson), th);
         let title = wrap::truncate(&lesson.title, width.saturating_sub(2));
         let mut title_style = if i == app.lesson_index() {
-            theme::bold()
+            th.bold()
         } else {
             Default::default()
         };
         if focused && i == selected {
-            title_style = title_style.patch(theme::selected());
+            title_style = title_style.patch(th.selected());
         }
         let pad = " ".repeat(width.saturating_sub(2 + wrap::width(&title)));
         let fill = if focused && i == selected {

@@ -8,10 +8,11 @@ use ratatui::Frame;
 
 use crate::course::Block as LessonBlock;
 use crate::shell::state::{App, Focus};
-use crate::shell::{markdown, strings, theme};
+use crate::shell::{markdown, strings};
 
 /// The step's text as lines `width` wide.
 pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let th = app.theme();
     let Some(lesson) = app.current_lesson() else {
         return vec![Line::raw(strings::NO_LESSONS)];
     };
@@ -29,13 +30,13 @@ pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .rposition(|b| matches!(b, LessonBlock::Markdown(_)));
     for (i, block) in blocks.iter().enumerate() {
         let rendered = match block {
-            LessonBlock::Markdown(md) => markdown::render(md, width),
+            LessonBlock::Markdown(md) => markdown::render(md, width, th),
             // A marker only where prose follows the panel's block; otherwise the panel speaks for itself.
             LessonBlock::Exercise(_) if last_text.is_some_and(|l| l > i) => {
-                vec![Line::styled(strings::EXERCISE_MARKER, theme::dim())]
+                vec![Line::styled(strings::EXERCISE_MARKER, th.dim())]
             }
             LessonBlock::Quiz(_) if last_text.is_some_and(|l| l > i) => {
-                vec![Line::styled(strings::QUIZ_MARKER, theme::dim())]
+                vec![Line::styled(strings::QUIZ_MARKER, th.dim())]
             }
             _ => continue,
         };
@@ -51,6 +52,7 @@ pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
 }
 
 pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let th = app.theme();
     let inner_w = area.width.saturating_sub(2) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     let text = lines(app, inner_w);
@@ -65,10 +67,10 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus() == Focus::Lesson && app.active_panel().is_none();
     let block = Block::bordered()
         .border_style(if focused {
-            theme::border_focused()
+            th.border_focused()
         } else {
-            theme::border()
+            th.border()
         })
-        .title(Line::from(Span::styled(title, theme::bold())));
-    super::scrolled(frame, area, block, text, scroll, max, inner_h);
+        .title(Line::from(Span::styled(title, th.bold())));
+    super::scrolled(frame, area, block, text, scroll, max, inner_h, th);
 }

@@ -17,6 +17,7 @@ mod picture;
 mod quiz_panel;
 mod reload_errors;
 
+use crate::shell::text::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
@@ -164,11 +165,18 @@ pub(crate) fn lesson_scroll_max(app: &App) -> usize {
 
 /// Draws the whole screen from the state.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_with_pictures(frame, app);
+}
+
+/// Draws the whole screen from `app`, and gives back the pictures drawn as half blocks, for
+/// `graphics::Overlay` to show as real pictures where the terminal can.
+pub fn draw_with_pictures(frame: &mut Frame, app: &App) -> Vec<graphics::Drawn> {
+    let mut pictures = Vec::new();
     let area = frame.area();
     let Some(a) = areas(app, area) else {
         let note = Paragraph::new(strings::TOO_SMALL).wrap(Wrap { trim: true });
         frame.render_widget(note, area);
-        return;
+        return pictures;
     };
     footer::draw_header(frame, app, a.header);
     if let Some(list) = a.list {
@@ -181,7 +189,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(panel) = a.panel {
         match app.active_panel() {
-            Some(Panel::Exercise(e)) => exercise_panel::draw(frame, app, e, panel),
+            Some(Panel::Exercise(e)) => pictures = exercise_panel::draw(frame, app, e, panel),
             Some(Panel::Quiz(q)) => quiz_panel::draw(frame, app, q, panel),
             None => {}
         }
@@ -196,8 +204,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     footer::draw_footer(frame, app, a.footer);
     if app.help_shown() {
-        help::draw(frame, area);
+        help::draw(frame, area, app.theme());
     }
+    pictures
 }
 
 /// Draws the visible window of a scrolled text in `block`, with "more above/below" marks.
@@ -209,24 +218,19 @@ pub(crate) fn scrolled(
     scroll: usize,
     max: usize,
     inner_h: usize,
+    th: Theme,
 ) {
     use ratatui::layout::Alignment;
     if scroll < max {
         block = block.title_bottom(
-            Line::styled(
-                format!(" {} ", strings::MORE_BELOW),
-                crate::shell::text::theme::dim(),
-            )
-            .alignment(Alignment::Right),
+            Line::styled(format!(" {} ", strings::MORE_BELOW), th.dim())
+                .alignment(Alignment::Right),
         );
     }
     if scroll > 0 {
         block = block.title_top(
-            Line::styled(
-                format!(" {} ", strings::MORE_ABOVE),
-                crate::shell::text::theme::dim(),
-            )
-            .alignment(Alignment::Right),
+            Line::styled(format!(" {} ", strings::MORE_ABOVE), th.dim())
+                .alignment(Alignment::Right),
         );
     }
     let visible: Vec<Line<'static>> = text.into_iter().skip(scroll).take(inner_h).collect();

@@ -1,11 +1,12 @@
 //! A pipeline's result as lines: similarities as numbers with bars, generated text with tokens/s,
 //! tokens as coloured chips with their ids, embeddings as a count and a peek at the numbers.
 
+use crate::shell::text::theme::Theme;
 use ratatui::text::{Line, Span};
 
 use crate::domain::PipelineOutput;
+use crate::shell::strings;
 use crate::shell::text::wrap::{self, wrap, wrap_plain};
-use crate::shell::{strings, theme};
 
 /// A bar `cells` wide, filled to `fraction` (0..=1), in eighths.
 pub(super) fn bar(fraction: f64, cells: usize) -> String {
@@ -26,8 +27,9 @@ pub(super) fn lines(
     output: &PipelineOutput,
     inputs: &[String],
     width: usize,
+    th: Theme,
 ) -> Vec<Line<'static>> {
-    if let Some(lines) = super::classes::lines(output, inputs, width) {
+    if let Some(lines) = super::classes::lines(output, inputs, width, th) {
         return lines;
     }
     let mut out = Vec::new();
@@ -36,7 +38,7 @@ pub(super) fn lines(
             let first = inputs.first().map_or("", String::as_str);
             let title =
                 strings::similarity_title(&wrap::truncate(first, width.saturating_sub(20).max(8)));
-            out.push(Line::styled(title, theme::bold()));
+            out.push(Line::styled(title, th.bold()));
             for (i, score) in scores.iter().enumerate() {
                 let lead = format!("  {score:>6.3} ");
                 let b = bar(f64::from(*score), 10);
@@ -45,8 +47,8 @@ pub(super) fn lines(
                     .map_or(String::new(), |t| format!(" “{t}”"));
                 let room = width.saturating_sub(wrap::width(&lead) + 10);
                 out.push(Line::from(vec![
-                    Span::styled(lead, theme::bold()),
-                    Span::styled(b, theme::bar()),
+                    Span::styled(lead, th.bold()),
+                    Span::styled(b, th.bar()),
                     Span::raw(wrap::truncate(&other, room)),
                 ]));
             }
@@ -55,13 +57,13 @@ pub(super) fn lines(
             for (i, g) in gens.iter().enumerate() {
                 let label = strings::run_label(i, gens.len());
                 let spans = [
-                    Span::styled(label, theme::bold()),
-                    Span::styled(g.text.clone(), theme::generated()),
+                    Span::styled(label, th.bold()),
+                    Span::styled(g.text.clone(), th.generated()),
                 ];
                 out.extend(wrap(&spans, width, &[], &[]));
                 let stats =
                     strings::tokens_per_s(g.decode_tokens_per_s, strings::stop_reason(g.stop));
-                out.extend(wrap_plain(&stats, theme::dim(), width));
+                out.extend(wrap_plain(&stats, th.dim(), width));
             }
         }
         PipelineOutput::Tokens(per_input) => {
@@ -72,9 +74,9 @@ pub(super) fn lines(
                         chips.push(Span::raw(" "));
                     }
                     let style = if t.special {
-                        theme::special_token()
+                        th.special_token()
                     } else {
-                        theme::token(i)
+                        th.token(i)
                     };
                     chips.push(Span::styled(t.token.replace(' ', "␣"), style));
                 }
@@ -85,7 +87,7 @@ pub(super) fn lines(
                     strings::token_count(tokens.len()),
                     strings::ids(&ids.join(" "))
                 );
-                out.extend(wrap_plain(&line, theme::dim(), width));
+                out.extend(wrap_plain(&line, th.dim(), width));
             }
         }
         PipelineOutput::Embeddings(vectors) => {
@@ -96,7 +98,7 @@ pub(super) fn lines(
                 let more = if v.len() > 6 { ", …" } else { "" };
                 out.extend(wrap_plain(
                     &format!("  [{}{more}]", peek.join(", ")),
-                    theme::dim(),
+                    th.dim(),
                     width,
                 ));
             }
@@ -109,28 +111,28 @@ pub(super) fn lines(
         PipelineOutput::FillMask(per_text) => {
             let lines = crate::present::fill_mask::describe(inputs, per_text);
             for l in lines.iter().skip(usize::from(inputs.len() == 1)) {
-                out.extend(wrap_plain(l, theme::bold(), width));
+                out.extend(wrap_plain(l, th.bold(), width));
             }
         }
         PipelineOutput::Entities(per_text) => {
             let lines = crate::present::entities::describe(inputs, per_text);
             for l in &lines {
-                out.extend(wrap_plain(l, theme::bold(), width));
+                out.extend(wrap_plain(l, th.bold(), width));
             }
         }
         PipelineOutput::Answers(a) => out.extend(
             crate::present::answers::describe(inputs, a)
                 .iter()
-                .flat_map(|l| wrap_plain(l, theme::bold(), width)),
+                .flat_map(|l| wrap_plain(l, th.bold(), width)),
         ),
         PipelineOutput::Transcriptions(t) => out.extend(
             t.iter()
-                .flat_map(|t| wrap_plain(t.text.trim(), theme::bold(), width)),
+                .flat_map(|t| wrap_plain(t.text.trim(), th.bold(), width)),
         ),
         PipelineOutput::Seq2Seq(texts) => out.extend(
             texts
                 .iter()
-                .flat_map(|t| wrap_plain(t.text.trim(), theme::bold(), width)),
+                .flat_map(|t| wrap_plain(t.text.trim(), th.bold(), width)),
         ),
     }
     out

@@ -6,29 +6,33 @@
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
+use super::graphics::{Drawn, Protocol};
 use crate::domain::Thumbnail;
-use crate::shell::text::theme;
+use crate::shell::text::theme::Theme;
 
-/// `picture` scaled to at most `max_cols` columns and `max_rows` rows (area average).
-pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec<Line<'static>> {
-    if theme::current() == theme::Theme::NoColor {
-        return vec![Line::styled(
-            "(the picture is not shown: colours are off)",
-            theme::dim(),
-        )];
+/// `picture` scaled to at most `max_cols` columns and `max_rows` rows (area average), in theme
+/// `th`, for pictures shown with `protocol`; with the cells laid out, for the overlay to cover
+/// when the terminal shows real pictures.
+pub fn half_blocks(
+    picture: &Thumbnail,
+    max_cols: usize,
+    max_rows: usize,
+    th: Theme,
+    protocol: Protocol,
+) -> (Vec<Line<'static>>, Option<Drawn>) {
+    if th == Theme::NoColor {
+        let note = "(the picture is not shown: colours are off)";
+        return (vec![Line::styled(note, th.dim())], None);
     }
-    let protocol = super::graphics::current();
-    if protocol == super::graphics::Protocol::Off {
-        return vec![Line::styled(
-            "(the picture is not shown: pictures are off)",
-            theme::dim(),
-        )];
+    if protocol == Protocol::Off {
+        let note = "(the picture is not shown: pictures are off)";
+        return (vec![Line::styled(note, th.dim())], None);
     }
     if picture.width == 0
         || picture.height == 0
         || picture.rgb.len() < picture.width * picture.height * 3
     {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     // Terminal cells are about twice as tall as wide: one cell = 1 pixel across, 2 down.
     let scale = (max_cols as f64 / picture.width as f64)
@@ -74,10 +78,8 @@ pub fn half_blocks(picture: &Thumbnail, max_cols: usize, max_rows: usize) -> Vec
             )
         })
         .collect();
-    if protocol.is_image() {
-        super::graphics::note_drawn(picture, cells);
-    }
-    lines
+    let drawn = protocol.is_image().then(|| Drawn::new(picture, cells));
+    (lines, drawn)
 }
 
 #[cfg(test)]
@@ -100,7 +102,7 @@ mod tests {
             rgb,
         };
         // No unit test changes the theme or the picture protocol, so colours are on here.
-        let lines = half_blocks(&checks, 2, 10);
+        let (lines, _) = half_blocks(&checks, 2, 10, Theme::Dark, Protocol::HalfBlocks);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].spans.len(), 2);
         let grey = Color::Rgb(128, 128, 128);

@@ -8,10 +8,11 @@ use ratatui::Frame;
 
 use crate::course::Quiz;
 use crate::shell::state::{App, Focus};
+use crate::shell::strings;
 use crate::shell::text::wrap::{wrap, wrap_plain};
-use crate::shell::{strings, theme};
 
 pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> {
+    let th = app.theme();
     let width = width.max(1);
     let selected = app
         .quiz_ui(app.lesson_index(), &quiz.id)
@@ -26,7 +27,7 @@ pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> 
         .and_then(|l| l.quizzes.get(&quiz.id));
     let picked: &[usize] = record.map_or(&[], |r| r.picked.as_slice());
 
-    let mut out = wrap_plain(&quiz.question, theme::bold(), width);
+    let mut out = wrap_plain(&quiz.question, th.bold(), width);
     out.push(Line::default());
     for (i, choice) in quiz.choices.iter().enumerate() {
         let is_selected = i == selected;
@@ -34,16 +35,16 @@ pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> 
         let number = format!("{}. ", i + 1);
         let lead = format!("{pointer}{number}");
         let style = if is_selected {
-            theme::focused()
+            th.focused()
         } else {
             Default::default()
         };
         let mut spans = vec![Span::styled(choice.text.clone(), style)];
         if picked.contains(&i) {
             let (mark, mark_style) = if choice.correct {
-                (" ✓", theme::pass())
+                (" ✓", th.pass())
             } else {
-                (" ✗", theme::fail())
+                (" ✗", th.fail())
             };
             spans.push(Span::styled(mark, mark_style));
         }
@@ -55,7 +56,7 @@ pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> 
             &[Span::raw(indent.clone())],
         ));
         if picked.contains(&i) && !choice.explain.is_empty() {
-            let explain = [Span::styled(choice.explain.clone(), theme::feedback())];
+            let explain = [Span::styled(choice.explain.clone(), th.feedback())];
             out.extend(wrap(
                 &explain,
                 width,
@@ -69,17 +70,18 @@ pub(super) fn lines(app: &App, quiz: &Quiz, width: usize) -> Vec<Line<'static>> 
         (Some(r), Some(&last)) => {
             let last_right = quiz.choices.get(last).is_some_and(|c| c.correct);
             if last_right || r.correct {
-                out.push(Line::styled(strings::RIGHT, theme::pass()));
+                out.push(Line::styled(strings::RIGHT, th.pass()));
             } else {
-                out.push(Line::styled(strings::WRONG, theme::fail()));
+                out.push(Line::styled(strings::WRONG, th.fail()));
             }
         }
-        _ => out.push(Line::styled(strings::QUIZ_KEYS, theme::dim())),
+        _ => out.push(Line::styled(strings::QUIZ_KEYS, th.dim())),
     }
     out
 }
 
 pub(super) fn draw(frame: &mut Frame, app: &App, quiz: &Quiz, area: Rect) {
+    let th = app.theme();
     let inner_w = area.width.saturating_sub(2) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     let text = lines(app, quiz, inner_w);
@@ -88,11 +90,11 @@ pub(super) fn draw(frame: &mut Frame, app: &App, quiz: &Quiz, area: Rect) {
     let focused = app.focus() == Focus::Lesson;
     let block = Block::bordered()
         .border_style(if focused {
-            theme::border_focused()
+            th.border_focused()
         } else {
-            theme::border()
+            th.border()
         })
-        .title(Span::styled(format!(" {} ", strings::QUIZ), theme::bold()));
+        .title(Span::styled(format!(" {} ", strings::QUIZ), th.bold()));
     frame.render_widget(Paragraph::new(visible).block(block), area);
 }
 
