@@ -1,6 +1,8 @@
 //! Pipelines: one file per task behind one interface, outputs shaped like transformers' pipelines.
 //! A pipeline gets model files from `models` and text from its caller; it never draws or reads lessons.
 
+use std::path::PathBuf;
+
 use crate::domain::ModelRef;
 use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
@@ -24,14 +26,25 @@ pub enum PipelineError {
     BadInput(String),
     #[error("model error: {0}")]
     Model(String),
+    /// candle failed (a tensor operation, reading weights), its error kept whole.
+    #[error("model error: {0}")]
+    Candle(#[from] candle_core::Error),
+    /// A model file couldn't be read.
+    #[error("model error: can't read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A model's JSON file (config.json…) doesn't parse.
+    #[error("model error: {} is not valid JSON: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
-}
-
-impl From<candle_core::Error> for PipelineError {
-    fn from(e: candle_core::Error) -> Self {
-        PipelineError::Model(e.to_string())
-    }
 }
 
 /// A loaded pipeline, kept by the worker and run many times.
@@ -143,10 +156,14 @@ pub(crate) fn read_json(path: &std::path::Path) -> Result<serde_json::Value, Pip
 pub(crate) fn read_json_as<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
 ) -> Result<T, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
+    let text = std::fs::read_to_string(path).map_err(|source| PipelineError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| PipelineError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// A model error with a message.
