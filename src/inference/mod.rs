@@ -43,6 +43,13 @@ pub enum PipelineError {
         #[source]
         source: serde_json::Error,
     },
+    /// A GGUF llama model our own forward pass can't read.
+    #[error("model error: {}: {source}", path.display())]
+    NativeLlama {
+        path: PathBuf,
+        #[source]
+        source: crate::inference::arch::llama_gguf::LlamaGgufError,
+    },
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
 }
