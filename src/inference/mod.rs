@@ -43,6 +43,13 @@ pub enum PipelineError {
         #[source]
         source: serde_json::Error,
     },
+    /// A GGUF file's tokenizer metadata doesn't make a tokenizer.
+    #[error("model error: {}: {source}", path.display())]
+    GgufTokenizer {
+        path: PathBuf,
+        #[source]
+        source: crate::inference::tokenizers::gguf::GgufTokenizerError,
+    },
     /// A GGUF llama model our own forward pass can't read.
     #[error("model error: {}: {source}", path.display())]
     NativeLlama {
@@ -50,6 +57,12 @@ pub enum PipelineError {
         #[source]
         source: crate::inference::arch::llama_gguf::LlamaGgufError,
     },
+    /// Generated tokens don't decode.
+    #[error("model error: {0}")]
+    Decode(#[from] crate::inference::tokenizers::gguf::DecodeError),
+    /// A SentencePiece model doesn't make a tokenizer.
+    #[error("model error: SentencePiece model: {0}")]
+    SentencePiece(#[from] crate::inference::tokenizers::sentencepiece::SentencePieceError),
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
 }

@@ -37,8 +37,12 @@ impl TokenizePipeline {
             Some(name) => {
                 let path = provision.file(model, &name, events)?;
                 let content = gguf_load::read_content(&path)?;
-                gguf::from_gguf_metadata(&content.metadata)
-                    .map_err(|e| model_error(format!("{}: {e}", path.display())))?
+                gguf::from_gguf_metadata(&content.metadata).map_err(|source| {
+                    PipelineError::GgufTokenizer {
+                        path: path.clone(),
+                        source,
+                    }
+                })?
             }
             None => {
                 let path = provision.file(model, "tokenizer.json", events)?;
