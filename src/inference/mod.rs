@@ -63,6 +63,9 @@ pub enum PipelineError {
     /// A SentencePiece model doesn't make a tokenizer.
     #[error("model error: SentencePiece model: {0}")]
     SentencePiece(#[from] crate::inference::tokenizers::sentencepiece::SentencePieceError),
+    /// A classification head can't be read or trained.
+    #[error("model error: {0}")]
+    Train(#[from] crate::inference::train::TrainError),
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
 }
