@@ -43,6 +43,19 @@ pub enum PipelineError {
         #[source]
         source: serde_json::Error,
     },
+    /// The tokenizer failed on a text or on ids.
+    #[error("model error: tokenizer: {0}")]
+    Tokenizer(#[source] ::tokenizers::Error),
+    /// The tokenizer refused its truncation settings.
+    #[error("model error: tokenizer truncation: {0}")]
+    Truncation(#[source] ::tokenizers::Error),
+    /// A tokenizer.json file couldn't be read.
+    #[error("model error: can't read the tokenizer {}: {source}", path.display())]
+    TokenizerFile {
+        path: PathBuf,
+        #[source]
+        source: ::tokenizers::Error,
+    },
     /// A GGUF file's tokenizer metadata doesn't make a tokenizer.
     #[error("model error: {}: {source}", path.display())]
     GgufTokenizer {

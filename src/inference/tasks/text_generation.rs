@@ -22,7 +22,6 @@ use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::arch::llama_gguf::LlamaModel;
 use crate::inference::decode::candidates;
 use crate::inference::decode::chat_template::ChatTemplate;
-use crate::inference::model_error;
 use crate::inference::quant::gguf_load::{self, WeightFormat};
 use crate::inference::tokenizers::gguf::{self, TextStreamer};
 use crate::inference::Pipeline;
@@ -151,7 +150,7 @@ impl Generator {
         let enc = self
             .tokenizer
             .encode(prompt, true)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))?;
+            .map_err(PipelineError::Tokenizer)?;
         Ok(enc.get_ids().to_vec())
     }
 

@@ -231,7 +231,7 @@ impl MarianTokenizer {
         let enc = self
             .source
             .encode(rest, false)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))?;
+            .map_err(PipelineError::Tokenizer)?;
         ids.extend(
             enc.get_tokens()
                 .iter()
