@@ -68,7 +68,7 @@ pub enum PipelineError {
     NativeLlama {
         path: PathBuf,
         #[source]
-        source: crate::inference::arch::llama_gguf::LlamaGgufError,
+        source: Box<crate::inference::arch::llama_gguf::LlamaGgufError>,
     },
     /// Generated tokens don't decode.
     #[error("model error: {0}")]

@@ -130,7 +130,7 @@ pub fn load_llama(
                 .map(|m| LlamaModel::Native(Box::new(m)))
                 .map_err(|source| PipelineError::NativeLlama {
                     path: path.to_path_buf(),
-                    source,
+                    source: Box::new(source),
                 });
         }
         WeightFormat::Native => WeightFormat::F32,
