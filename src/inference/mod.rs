@@ -1,6 +1,8 @@
 //! Pipelines: one file per task behind one interface, outputs shaped like transformers' pipelines.
 //! A pipeline gets model files from `models` and text from its caller; it never draws or reads lessons.
 
+use std::path::PathBuf;
+
 use crate::domain::ModelRef;
 use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
@@ -24,14 +26,61 @@ pub enum PipelineError {
     BadInput(String),
     #[error("model error: {0}")]
     Model(String),
+    /// candle failed (a tensor operation, reading weights), its error kept whole.
+    #[error("model error: {0}")]
+    Candle(#[from] candle_core::Error),
+    /// A model file couldn't be read.
+    #[error("model error: can't read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A model's JSON file (config.json…) doesn't parse.
+    #[error("model error: {} is not valid JSON: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The tokenizer failed on a text or on ids.
+    #[error("model error: tokenizer: {0}")]
+    Tokenizer(#[source] ::tokenizers::Error),
+    /// The tokenizer refused its truncation settings.
+    #[error("model error: tokenizer truncation: {0}")]
+    Truncation(#[source] ::tokenizers::Error),
+    /// A tokenizer.json file couldn't be read.
+    #[error("model error: can't read the tokenizer {}: {source}", path.display())]
+    TokenizerFile {
+        path: PathBuf,
+        #[source]
+        source: ::tokenizers::Error,
+    },
+    /// A GGUF file's tokenizer metadata doesn't make a tokenizer.
+    #[error("model error: {}: {source}", path.display())]
+    GgufTokenizer {
+        path: PathBuf,
+        #[source]
+        source: crate::inference::tokenizers::gguf::GgufTokenizerError,
+    },
+    /// A GGUF llama model our own forward pass can't read.
+    #[error("model error: {}: {source}", path.display())]
+    NativeLlama {
+        path: PathBuf,
+        #[source]
+        source: Box<crate::inference::arch::llama_gguf::LlamaGgufError>,
+    },
+    /// Generated tokens don't decode.
+    #[error("model error: {0}")]
+    Decode(#[from] crate::inference::tokenizers::gguf::DecodeError),
+    /// A SentencePiece model doesn't make a tokenizer.
+    #[error("model error: SentencePiece model: {0}")]
+    SentencePiece(#[from] crate::inference::tokenizers::sentencepiece::SentencePieceError),
+    /// A classification head can't be read or trained.
+    #[error("model error: {0}")]
+    Train(#[from] crate::inference::train::TrainError),
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
-}
-
-impl From<candle_core::Error> for PipelineError {
-    fn from(e: candle_core::Error) -> Self {
-        PipelineError::Model(e.to_string())
-    }
 }
 
 /// A loaded pipeline, kept by the worker and run many times.
@@ -143,10 +192,14 @@ pub(crate) fn read_json(path: &std::path::Path) -> Result<serde_json::Value, Pip
 pub(crate) fn read_json_as<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
 ) -> Result<T, PipelineError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| model_error(format!("can't read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| model_error(format!("{} is not valid JSON: {e}", path.display())))
+    let text = std::fs::read_to_string(path).map_err(|source| PipelineError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| PipelineError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// A model error with a message.

@@ -121,12 +121,11 @@ impl Encoder {
             .and_then(|t| t["model_max_length"].as_u64())
             .map_or(positions, |m| (m as usize).min(positions))
             .max(2);
-        let mut tokenizer = Tokenizer::from_file(tokenizer).map_err(|e| {
-            model_error(format!(
-                "can't read the tokenizer {}: {e}",
-                tokenizer.display()
-            ))
-        })?;
+        let mut tokenizer =
+            Tokenizer::from_file(tokenizer).map_err(|source| PipelineError::TokenizerFile {
+                path: tokenizer.to_path_buf(),
+                source,
+            })?;
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {
@@ -135,7 +134,7 @@ impl Encoder {
                 strategy: TruncationStrategy::LongestFirst,
                 stride: 0,
             }))
-            .map_err(|e| model_error(format!("tokenizer truncation: {e}")))?;
+            .map_err(PipelineError::Truncation)?;
         Ok(Encoder {
             body,
             tokenizer,
@@ -195,7 +194,7 @@ impl Encoder {
         }
         self.tokenizer
             .encode(text, true)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))
+            .map_err(PipelineError::Tokenizer)
     }
 
     /// The token count of `encoding`'s text before it was cut, if it was cut.

@@ -10,7 +10,34 @@ use candle_core::{Device, Tensor};
 use candle_transformers::models::quantized_llama::{ModelWeights, MAX_SEQ_LEN};
 use rayon::prelude::*;
 
-use crate::inference::quant::q4_1_kernel::{dot, BlockKind, Matrix};
+use crate::inference::quant::q4_1_kernel::{dot, BlockKind, Matrix, MatrixError};
+
+/// Why a GGUF file can't be read into, or run by, our llama forward pass.
+#[derive(Debug, thiserror::Error)]
+pub enum LlamaGgufError {
+    #[error("the GGUF has no {0}")]
+    MissingMetadata(&'static str),
+    #[error("{n_head} heads / {n_kv} kv heads don't fit")]
+    Heads { n_head: usize, n_kv: usize },
+    #[error("{name}: {source}")]
+    Tensor {
+        name: String,
+        #[source]
+        source: candle_core::Error,
+    },
+    #[error(transparent)]
+    Matrix(#[from] MatrixError),
+    #[error("the weights' shapes don't fit the model's metadata")]
+    Shapes,
+    #[error("no tokens to run")]
+    NoTokens,
+    #[error("position {pos} is past the {cached} cached")]
+    PastCache { pos: usize, cached: usize },
+    #[error("the model reads at most {0} tokens")]
+    TooLong(usize),
+    #[error("token id {0} is outside the vocabulary")]
+    UnknownToken(u32),
+}
 
 /// A loaded llama-family model: candle's quantized_llama, or ours.
 #[allow(clippy::large_enum_variant)] // one per loaded model
@@ -30,7 +57,7 @@ impl LlamaModel {
                 let ids = x.flatten_all()?.to_vec1::<u32>()?;
                 let logits = m
                     .forward(&ids, index_pos)
-                    .map_err(candle_core::Error::msg)?;
+                    .map_err(candle_core::Error::wrap)?;
                 let n = logits.len();
                 Tensor::from_vec(logits, (1, n), x.device())
             }
@@ -82,12 +109,12 @@ pub struct NativeLlama {
     len: usize,
 }
 
-fn md_u32(ct: &gguf_file::Content, key: &str) -> Result<usize, String> {
+fn md_u32(ct: &gguf_file::Content, key: &'static str) -> Result<usize, LlamaGgufError> {
     ct.metadata
         .get(key)
         .and_then(|v| v.to_u32().ok())
         .map(|v| v as usize)
-        .ok_or_else(|| format!("the GGUF has no {key}"))
+        .ok_or(LlamaGgufError::MissingMetadata(key))
 }
 
 impl NativeLlama {
@@ -106,7 +133,7 @@ impl NativeLlama {
     pub fn from_gguf<R: Read + Seek>(
         ct: &gguf_file::Content,
         reader: &mut R,
-    ) -> Result<NativeLlama, String> {
+    ) -> Result<NativeLlama, LlamaGgufError> {
         let n_head = md_u32(ct, "llama.attention.head_count")?;
         let n_kv = md_u32(ct, "llama.attention.head_count_kv")?;
         let dim = md_u32(ct, "llama.embedding_length")?;
@@ -115,45 +142,52 @@ impl NativeLlama {
             .metadata
             .get("llama.attention.layer_norm_rms_epsilon")
             .and_then(|v| v.to_f32().ok())
-            .ok_or("the GGUF has no rms epsilon")?;
+            .ok_or(LlamaGgufError::MissingMetadata("rms epsilon"))?;
         let base = ct
             .metadata
             .get("llama.rope.freq_base")
             .and_then(|v| v.to_f32().ok())
             .unwrap_or(10000.0);
         if n_head == 0 || n_kv == 0 || n_head % n_kv != 0 || dim % n_head != 0 {
-            return Err(format!("{n_head} heads / {n_kv} kv heads don't fit"));
+            return Err(LlamaGgufError::Heads { n_head, n_kv });
         }
         let head_dim = dim / n_head;
         let max_pos = md_u32(ct, "llama.context_length")
             .unwrap_or(MAX_SEQ_LEN)
             .min(MAX_SEQ_LEN);
+        let tensor_error = |name: &str| {
+            let name = name.to_string();
+            move |source| LlamaGgufError::Tensor { name, source }
+        };
         let mut read = |name: &str| {
             ct.tensor(reader, name, &Device::Cpu)
-                .map_err(|e| format!("{name}: {e}"))
+                .map_err(tensor_error(name))
         };
-        let mut matrix = |name: &str| -> Result<Matrix, String> {
+        let mut matrix = |name: &str| -> Result<Matrix, LlamaGgufError> {
             let t = read(name)?;
-            let (rows, cols) = t.shape().dims2().map_err(|e| format!("{name}: {e}"))?;
+            let (rows, cols) = t.shape().dims2().map_err(tensor_error(name))?;
             let kind = match t.dtype() {
                 GgmlDType::Q4_1 => Some(BlockKind::Q4_1),
                 GgmlDType::Q8_0 => Some(BlockKind::Q8_0),
                 _ => None,
             };
-            let err = |e: candle_core::Error| format!("{name}: {e}");
-            match kind {
+            let matrix = match kind {
                 Some(kind) => {
-                    Matrix::from_blocks(kind, rows, cols, t.data().map_err(err)?.into_owned())
+                    let data = t.data().map_err(tensor_error(name))?.into_owned();
+                    Matrix::from_blocks(kind, rows, cols, data)
                 }
                 None => {
-                    let w = t.dequantize(&Device::Cpu).map_err(err)?;
+                    let w = t.dequantize(&Device::Cpu).map_err(tensor_error(name))?;
                     Matrix::dense(
                         rows,
                         cols,
-                        w.flatten_all().and_then(|w| w.to_vec1()).map_err(err)?,
+                        w.flatten_all()
+                            .and_then(|w| w.to_vec1())
+                            .map_err(tensor_error(name))?,
                     )
                 }
-            }
+            };
+            Ok(matrix?)
         };
         let embd = matrix("token_embd.weight")?;
         let output = if ct.tensor_infos.contains_key("output.weight") {
@@ -182,13 +216,13 @@ impl NativeLlama {
                 v: Vec::new(),
             });
         }
-        let mut vector = |name: &str| -> Result<Vec<f32>, String> {
+        let mut vector = |name: &str| -> Result<Vec<f32>, LlamaGgufError> {
             let t = ct
                 .tensor(reader, name, &Device::Cpu)
                 .and_then(|t| t.dequantize(&Device::Cpu))
                 .and_then(|t| t.flatten_all())
                 .and_then(|t| t.to_vec1::<f32>());
-            t.map_err(|e| format!("{name}: {e}"))
+            t.map_err(tensor_error(name))
         };
         for (i, l) in layers.iter_mut().enumerate() {
             l.attn_norm = vector(&format!("blk.{i}.attn_norm.weight"))?;
@@ -210,7 +244,7 @@ impl NativeLlama {
                     && l.ffn_norm.len() == dim
             });
         if !shapes_ok {
-            return Err("the weights' shapes don't fit the model's metadata".into());
+            return Err(LlamaGgufError::Shapes);
         }
         // Frequencies as candle computes them (f32 powf, position × frequency in f32).
         let half = head_dim / 2;
@@ -265,16 +299,19 @@ impl NativeLlama {
 
     /// Runs `ids` at positions `pos..`, after the `pos` positions already cached (`pos` = 0
     /// starts afresh; a smaller `pos` than cached rewinds). Returns the last token's logits.
-    pub fn forward(&mut self, ids: &[u32], pos: usize) -> Result<Vec<f32>, String> {
+    pub fn forward(&mut self, ids: &[u32], pos: usize) -> Result<Vec<f32>, LlamaGgufError> {
         let n = ids.len();
         if n == 0 {
-            return Err("no tokens to run".into());
+            return Err(LlamaGgufError::NoTokens);
         }
         if pos > self.len {
-            return Err(format!("position {pos} is past the {} cached", self.len));
+            return Err(LlamaGgufError::PastCache {
+                pos,
+                cached: self.len,
+            });
         }
         if pos + n > self.max_pos {
-            return Err(format!("the model reads at most {} tokens", self.max_pos));
+            return Err(LlamaGgufError::TooLong(self.max_pos));
         }
         let (d, kvd, ff) = (self.dim, self.n_kv * self.head_dim, self.ff);
         for l in &mut self.layers {
@@ -284,7 +321,7 @@ impl NativeLlama {
         let mut h = vec![0f32; n * d];
         for (&id, row) in ids.iter().zip(h.chunks_mut(d)) {
             if id as usize >= self.embd.rows() {
-                return Err(format!("token id {id} is outside the vocabulary"));
+                return Err(LlamaGgufError::UnknownToken(id));
             }
             self.embd.row_f32(id as usize, row);
         }

@@ -9,6 +9,16 @@ pub const SMOLLM_DEFAULT_SYSTEM: &str =
 const IM_START: &str = "<|im_start|>";
 const IM_END: &str = "<|im_end|>";
 
+/// Why a conversation can't be rendered with a model's chat template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChatTemplateError {
+    #[error(
+        "this model's chat template is not ChatML; hftutor can't render it yet: \
+                        run without chat mode"
+    )]
+    NotChatMl,
+}
+
 /// The chat format of a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatTemplate {
@@ -55,13 +65,9 @@ impl ChatTemplate {
 
     /// The prompt for one user message with the assistant's turn opened (`add_generation_prompt`).
     /// `system`: `None` or blank uses the template's default.
-    pub fn render(&self, system: Option<&str>, user: &str) -> Result<String, String> {
+    pub fn render(&self, system: Option<&str>, user: &str) -> Result<String, ChatTemplateError> {
         if !self.chatml {
-            return Err(
-                "this model's chat template is not ChatML; hftutor can't render it yet: \
-                        run without chat mode"
-                    .into(),
-            );
+            return Err(ChatTemplateError::NotChatMl);
         }
         let system = system
             .filter(|s| !s.trim().is_empty())

@@ -128,7 +128,10 @@ pub fn load_llama(
         WeightFormat::Native if NativeLlama::supports(&content) => {
             return NativeLlama::from_gguf(&content, &mut reader)
                 .map(|m| LlamaModel::Native(Box::new(m)))
-                .map_err(|e| model_error(format!("{}: {e}", path.display())));
+                .map_err(|source| PipelineError::NativeLlama {
+                    path: path.to_path_buf(),
+                    source: Box::new(source),
+                });
         }
         WeightFormat::Native => WeightFormat::F32,
         other => other,

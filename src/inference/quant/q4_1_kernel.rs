@@ -29,6 +29,28 @@ impl BlockKind {
     }
 }
 
+/// A matrix whose data doesn't fit its shape or format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MatrixError {
+    #[error("{kind:?} matrix {rows}×{cols} can't be made of {bytes} bytes")]
+    BlockBytes {
+        kind: BlockKind,
+        rows: usize,
+        cols: usize,
+        bytes: usize,
+    },
+    #[error("f32 matrix {rows}×{cols} can't hold {len}")]
+    DenseLen {
+        rows: usize,
+        cols: usize,
+        len: usize,
+    },
+    #[error("nothing to stack")]
+    NothingToStack,
+    #[error("stacked matrices need the same number of columns")]
+    ColumnsDiffer,
+}
+
 #[derive(Debug, Clone)]
 enum Store {
     Blocks(BlockKind, Vec<u8>),
@@ -50,12 +72,14 @@ impl Matrix {
         rows: usize,
         cols: usize,
         data: Vec<u8>,
-    ) -> Result<Matrix, String> {
+    ) -> Result<Matrix, MatrixError> {
         if !cols.is_multiple_of(BLOCK) || data.len() != rows * cols / BLOCK * kind.bytes() {
-            return Err(format!(
-                "{kind:?} matrix {rows}×{cols} can't be made of {} bytes",
-                data.len()
-            ));
+            return Err(MatrixError::BlockBytes {
+                kind,
+                rows,
+                cols,
+                bytes: data.len(),
+            });
         }
         Ok(Matrix {
             rows,
@@ -65,12 +89,13 @@ impl Matrix {
     }
 
     /// A plain f32 matrix.
-    pub fn dense(rows: usize, cols: usize, data: Vec<f32>) -> Result<Matrix, String> {
+    pub fn dense(rows: usize, cols: usize, data: Vec<f32>) -> Result<Matrix, MatrixError> {
         if data.len() != rows * cols {
-            return Err(format!(
-                "f32 matrix {rows}×{cols} can't hold {}",
-                data.len()
-            ));
+            return Err(MatrixError::DenseLen {
+                rows,
+                cols,
+                len: data.len(),
+            });
         }
         Ok(Matrix {
             rows,
@@ -89,11 +114,11 @@ impl Matrix {
 
     /// The matrices stacked row-wise (as one matrix, so one product computes them all). Stored
     /// blocks stay blocks when all parts share a format; otherwise everything becomes f32.
-    pub fn concat_rows(parts: &[Matrix]) -> Result<Matrix, String> {
-        let first = parts.first().ok_or("nothing to stack")?;
+    pub fn concat_rows(parts: &[Matrix]) -> Result<Matrix, MatrixError> {
+        let first = parts.first().ok_or(MatrixError::NothingToStack)?;
         let cols = first.cols;
         if parts.iter().any(|p| p.cols != cols) {
-            return Err("stacked matrices need the same number of columns".into());
+            return Err(MatrixError::ColumnsDiffer);
         }
         let rows = parts.iter().map(|p| p.rows).sum();
         let kinds: Vec<Option<BlockKind>> = parts.iter().map(Matrix::kind).collect();

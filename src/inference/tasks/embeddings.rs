@@ -16,7 +16,6 @@ use crate::domain::Stream;
 use crate::domain::Task;
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::arch::weights::{self, WeightFiles};
-use crate::inference::model_error;
 use crate::inference::read_json_as as read_json;
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
@@ -125,11 +124,11 @@ impl Embedder {
             }
             None => Pooling::Mean,
         };
-        let mut tokenizer = Tokenizer::from_file(files.tokenizer).map_err(|e| {
-            model_error(format!(
-                "can't read the tokenizer {}: {e}",
-                files.tokenizer.display()
-            ))
+        let mut tokenizer = Tokenizer::from_file(files.tokenizer).map_err(|source| {
+            PipelineError::TokenizerFile {
+                path: files.tokenizer.to_path_buf(),
+                source,
+            }
         })?;
         // The file may carry its own padding/truncation (MiniLM's pads everything to 128): we pad
         // per batch ourselves and truncate at the sentence-transformers limit, as it does.
@@ -141,7 +140,7 @@ impl Embedder {
                 strategy: TruncationStrategy::LongestFirst,
                 stride: 0,
             }))
-            .map_err(|e| model_error(format!("tokenizer truncation: {e}")))?;
+            .map_err(PipelineError::Truncation)?;
         let pad_id = tokenizer
             .token_to_id("[PAD]")
             .unwrap_or(config.pad_token_id as u32);
@@ -174,7 +173,7 @@ impl Embedder {
         let encodings = self
             .tokenizer
             .encode_batch(texts.to_vec(), true)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))?;
+            .map_err(PipelineError::Tokenizer)?;
         let mut truncated = Vec::new();
         for (i, enc) in encodings.iter().enumerate() {
             if !enc.get_overflowing().is_empty() {

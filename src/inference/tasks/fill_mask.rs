@@ -154,7 +154,7 @@ impl FillMaskPipeline {
         self.encoder
             .tokenizer
             .decode(ids, skip_special)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))
+            .map_err(PipelineError::Tokenizer)
     }
 }
 

@@ -112,7 +112,7 @@ impl QuestionAnsweringPipeline {
         // overlap by `stride` tokens, which must leave each window at least one new token.
         let fixed = tok
             .encode((question, ""), true)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))?
+            .map_err(PipelineError::Tokenizer)?
             .len();
         let room = max_len.saturating_sub(fixed);
         if room < 2 {
@@ -127,7 +127,7 @@ impl QuestionAnsweringPipeline {
             strategy: TruncationStrategy::OnlySecond,
             stride: (max_len / 2).min(128).min(room - 1),
         }))
-        .map_err(|e| model_error(format!("tokenizer truncation: {e}")))?;
+        .map_err(PipelineError::Truncation)?;
         let mut enc = tok.encode((question, context), true).map_err(|_| {
             PipelineError::BadInput(format!(
                 "the question is too long for this model: it reads at most {max_len} tokens \

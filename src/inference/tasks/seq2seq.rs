@@ -43,16 +43,14 @@ impl Codec {
             Codec::Hf(t) => t
                 .encode(text, true)
                 .map(|e| e.get_ids().to_vec())
-                .map_err(|e| model_error(format!("tokenizer: {e}"))),
+                .map_err(PipelineError::Tokenizer),
             Codec::Marian(t) => t.encode(text),
         }
     }
 
     fn decode(&self, ids: &[u32]) -> Result<String, PipelineError> {
         match self {
-            Codec::Hf(t) => t
-                .decode(ids, true)
-                .map_err(|e| model_error(format!("tokenizer: {e}"))),
+            Codec::Hf(t) => t.decode(ids, true).map_err(PipelineError::Tokenizer),
             Codec::Marian(t) => Ok(t.decode(ids)),
         }
     }
@@ -104,8 +102,11 @@ impl Seq2SeqPipeline {
             .unwrap_or(Value::Null);
         let codec = if is_t5 {
             let path = provision.file(model, "tokenizer.json", events)?;
-            let mut t = tokenizers::Tokenizer::from_file(&path).map_err(|e| {
-                model_error(format!("can't read the tokenizer {}: {e}", path.display()))
+            let mut t = tokenizers::Tokenizer::from_file(&path).map_err(|source| {
+                PipelineError::TokenizerFile {
+                    path: path.to_path_buf(),
+                    source,
+                }
             })?;
             t.with_padding(None);
             let _ = t.with_truncation(None);

@@ -29,7 +29,7 @@ use crate::inference::model_error;
 use crate::inference::preprocess::log_mel::{LogMel, CHUNK_SAMPLES, N_FRAMES};
 use crate::inference::preprocess::wav::{self, Audio};
 use crate::inference::read_json;
-use crate::inference::tokenizers::gguf::TextStreamer;
+use crate::inference::tokenizers::gguf::{DecodeError, TextStreamer};
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
 
@@ -242,21 +242,18 @@ impl SpeechRecognitionPipeline {
             })?
         };
         if let Some(e) = failed {
-            return Err(model_error(e));
+            return Err(e.into());
         }
         if out.ids.last() == Some(&end) {
             out.ids.pop();
         }
         if beams > 1 {
-            let text = self
-                .tokenizer
-                .decode(&out.ids, true)
-                .map_err(|e| model_error(format!("can't decode tokens: {e}")))?;
+            let text = self.tokenizer.decode(&out.ids, true).map_err(DecodeError)?;
             if out.stop != StopReason::Cancelled && !stream(Stream::Text { run, text }) {
                 out.stop = StopReason::Cancelled;
             }
         } else if out.stop != StopReason::Cancelled {
-            if let Some(rest) = streamer.rest().map_err(model_error)? {
+            if let Some(rest) = streamer.rest()? {
                 if !stream(Stream::Text { run, text: rest }) {
                     out.stop = StopReason::Cancelled;
                 }
@@ -330,10 +327,7 @@ impl SpeechRecognitionPipeline {
         };
         for piece in pieces {
             let (ids, stop) = self.transcribe_chunk(piece, language, limit, beams, run, stream)?;
-            let text = self
-                .tokenizer
-                .decode(&ids, true)
-                .map_err(|e| model_error(format!("can't decode tokens: {e}")))?;
+            let text = self.tokenizer.decode(&ids, true).map_err(DecodeError)?;
             let written = ids.len();
             out.text.push_str(&text);
             out.token_ids.push(ids);

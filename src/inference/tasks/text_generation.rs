@@ -22,7 +22,6 @@ use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::arch::llama_gguf::LlamaModel;
 use crate::inference::decode::candidates;
 use crate::inference::decode::chat_template::ChatTemplate;
-use crate::inference::model_error;
 use crate::inference::quant::gguf_load::{self, WeightFormat};
 use crate::inference::tokenizers::gguf::{self, TextStreamer};
 use crate::inference::Pipeline;
@@ -66,8 +65,11 @@ impl Generator {
     pub fn from_gguf(path: &Path, format: WeightFormat) -> Result<Generator, PipelineError> {
         let content = gguf_load::read_content(path)?;
         let md = &content.metadata;
-        let tokenizer = gguf::from_gguf_metadata(md)
-            .map_err(|e| model_error(format!("{}: {e}", path.display())))?;
+        let tokenizer =
+            gguf::from_gguf_metadata(md).map_err(|source| PipelineError::GgufTokenizer {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let template =
             ChatTemplate::from_raw(gguf::md_string(md, "tokenizer.chat_template").as_deref());
         let ids = gguf::special_ids(md);
@@ -137,7 +139,7 @@ impl Generator {
         if params.chat {
             self.template
                 .render(params.system.as_deref(), input)
-                .map_err(PipelineError::BadInput)
+                .map_err(|e| PipelineError::BadInput(e.to_string()))
         } else {
             Ok(input.to_string())
         }
@@ -148,7 +150,7 @@ impl Generator {
         let enc = self
             .tokenizer
             .encode(prompt, true)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))?;
+            .map_err(PipelineError::Tokenizer)?;
         Ok(enc.get_ids().to_vec())
     }
 
@@ -210,7 +212,7 @@ impl Generator {
                 break;
             }
             token_ids.push(next);
-            if let Some(text) = streamer.push(next).map_err(model_error)? {
+            if let Some(text) = streamer.push(next)? {
                 if !stream(Stream::Text { run, text }) {
                     stop = StopReason::Cancelled;
                     break;
@@ -225,14 +227,14 @@ impl Generator {
             forwards += 1;
         }
         if stop != StopReason::Cancelled {
-            if let Some(rest) = streamer.rest().map_err(model_error)? {
+            if let Some(rest) = streamer.rest()? {
                 if !stream(Stream::Text { run, text: rest }) {
                     stop = StopReason::Cancelled;
                 }
             }
         }
         let decode_secs = decode_started.elapsed().as_secs_f64();
-        let text = streamer.text().map_err(model_error)?;
+        let text = streamer.text()?;
         Ok(Generation {
             prompt: prompt.to_string(),
             text,

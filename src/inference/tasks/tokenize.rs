@@ -10,7 +10,6 @@ use crate::domain::Stream;
 use crate::domain::Task;
 use crate::domain::TokenInfo;
 use crate::hub::{Provision, ProvisionEvent};
-use crate::inference::model_error;
 use crate::inference::quant::gguf_load;
 use crate::inference::tokenizers::gguf;
 use crate::inference::Pipeline;
@@ -37,13 +36,18 @@ impl TokenizePipeline {
             Some(name) => {
                 let path = provision.file(model, &name, events)?;
                 let content = gguf_load::read_content(&path)?;
-                gguf::from_gguf_metadata(&content.metadata)
-                    .map_err(|e| model_error(format!("{}: {e}", path.display())))?
+                gguf::from_gguf_metadata(&content.metadata).map_err(|source| {
+                    PipelineError::GgufTokenizer {
+                        path: path.clone(),
+                        source,
+                    }
+                })?
             }
             None => {
                 let path = provision.file(model, "tokenizer.json", events)?;
-                Tokenizer::from_file(&path).map_err(|e| {
-                    model_error(format!("can't read the tokenizer {}: {e}", path.display()))
+                Tokenizer::from_file(&path).map_err(|source| PipelineError::TokenizerFile {
+                    path: path.to_path_buf(),
+                    source,
                 })?
             }
         };
@@ -63,7 +67,7 @@ impl TokenizePipeline {
 pub fn tokens_of(tokenizer: &Tokenizer, text: &str) -> Result<Vec<TokenInfo>, PipelineError> {
     let enc = tokenizer
         .encode(text, true)
-        .map_err(|e| model_error(format!("tokenizer: {e}")))?;
+        .map_err(PipelineError::Tokenizer)?;
     let added = tokenizer.get_added_tokens_decoder();
     let mask = enc.get_special_tokens_mask();
     Ok(enc

@@ -8,9 +8,8 @@ use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
 use crate::domain::TrainReport;
-use crate::inference::model_error;
 use crate::inference::tasks::embeddings::Embedder;
-use crate::inference::train::{self, parse_examples, TrainOptions};
+use crate::inference::train::{self, parse_examples, TrainError, TrainOptions};
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
 
@@ -22,7 +21,7 @@ pub const MIN_EXAMPLES: usize = 4;
 pub type Heldout = (Vec<String>, Vec<(usize, String)>);
 
 /// Reads the shipped held-out set.
-pub fn heldout() -> Result<Heldout, String> {
+pub fn heldout() -> Result<Heldout, TrainError> {
     let examples = parse_examples(HELDOUT)?;
     let mut labels: Vec<String> = Vec::new();
     let mut rows = Vec::new();
@@ -82,7 +81,7 @@ pub struct TeachPipeline {
 
 impl TeachPipeline {
     pub fn new(embedder: Embedder) -> Result<TeachPipeline, PipelineError> {
-        let (labels, rows) = heldout().map_err(model_error)?;
+        let (labels, rows) = heldout()?;
         let test_texts: Vec<String> = rows.iter().map(|(_, t)| t.clone()).collect();
         let test_vectors = embedder.embed(&test_texts)?.vectors;
         Ok(TeachPipeline {
@@ -137,8 +136,7 @@ impl Pipeline for TeachPipeline {
             &targets,
             self.labels.clone(),
             &TrainOptions::default(),
-        )
-        .map_err(model_error)?;
+        )?;
         let mut mistakes = Vec::new();
         for ((text, v), &t) in self
             .test_texts

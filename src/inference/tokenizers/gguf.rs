@@ -11,8 +11,45 @@ use tokenizers::pre_tokenizers::byte_level::ByteLevel;
 use tokenizers::pre_tokenizers::digits::Digits;
 use tokenizers::pre_tokenizers::sequence::Sequence;
 use tokenizers::pre_tokenizers::PreTokenizerWrapper;
-use tokenizers::processors::template::TemplateProcessing;
+use tokenizers::processors::template::{TemplateProcessing, TemplateProcessingBuilderError};
 use tokenizers::{AddedToken, Tokenizer};
+
+/// Why a GGUF file's metadata doesn't make a tokenizer.
+#[derive(Debug, thiserror::Error)]
+pub enum GgufTokenizerError {
+    #[error(
+        "this GGUF file's tokenizer is {0:?}; hftutor reads byte-level BPE (\"gpt2\") tokenizers only"
+    )]
+    UnsupportedKind(String),
+    #[error("the GGUF file has no {0}")]
+    Missing(String),
+    #[error("{0} is not a list")]
+    NotAList(String),
+    #[error("{0} holds a non-string")]
+    NotAString(String),
+    #[error("the vocabulary is too large")]
+    VocabularyTooLarge,
+    #[error("tokenizer.ggml.merges: bad merge {0:?}")]
+    BadMerge(String),
+    #[error("can't build the BPE tokenizer: {0}")]
+    Bpe(#[source] tokenizers::Error),
+    #[error("can't register the control tokens: {0}")]
+    ControlTokens(#[source] tokenizers::Error),
+    #[error("can't register the added tokens: {0}")]
+    AddedTokens(#[source] tokenizers::Error),
+    #[error("bos_token_id is out of range")]
+    BosOutOfRange,
+    /// The BOS template is refused (the tokenizers crate says why in a string).
+    #[error("bos template: {0}")]
+    BosTemplate(String),
+    #[error("bos template: {0}")]
+    BosProcessor(#[source] TemplateProcessingBuilderError),
+}
+
+/// Generated tokens that the tokenizer can't turn back into text.
+#[derive(Debug, thiserror::Error)]
+#[error("can't decode tokens: {0}")]
+pub struct DecodeError(#[source] pub tokenizers::Error);
 
 /// GGUF token types (llama.cpp's `llama_token_type`).
 const TOKEN_TYPE_CONTROL: i64 = 3;
@@ -26,9 +63,9 @@ pub struct SpecialIds {
     pub add_bos: bool,
 }
 
-fn get<'a>(md: &'a HashMap<String, Value>, key: &str) -> Result<&'a Value, String> {
+fn get<'a>(md: &'a HashMap<String, Value>, key: &str) -> Result<&'a Value, GgufTokenizerError> {
     md.get(key)
-        .ok_or_else(|| format!("the GGUF file has no {key}"))
+        .ok_or_else(|| GgufTokenizerError::Missing(key.to_string()))
 }
 
 fn as_int(v: &Value) -> Option<i64> {
@@ -45,14 +82,16 @@ fn as_int(v: &Value) -> Option<i64> {
     }
 }
 
-fn strings(v: &Value, key: &str) -> Result<Vec<String>, String> {
-    let items = v.to_vec().map_err(|_| format!("{key} is not a list"))?;
+fn strings(v: &Value, key: &str) -> Result<Vec<String>, GgufTokenizerError> {
+    let items = v
+        .to_vec()
+        .map_err(|_| GgufTokenizerError::NotAList(key.to_string()))?;
     items
         .iter()
         .map(|x| {
             x.to_string()
                 .cloned()
-                .map_err(|_| format!("{key} holds a non-string"))
+                .map_err(|_| GgufTokenizerError::NotAString(key.to_string()))
         })
         .collect()
 }
@@ -83,19 +122,17 @@ pub fn special_ids(md: &HashMap<String, Value>) -> SpecialIds {
 
 /// Builds the tokenizer from a GGUF file's metadata. Only byte-level BPE (`tokenizer.ggml.model`
 /// = "gpt2", as in SmolLM, GPT-2, Qwen, Llama 3) is supported.
-pub fn from_gguf_metadata(md: &HashMap<String, Value>) -> Result<Tokenizer, String> {
+pub fn from_gguf_metadata(md: &HashMap<String, Value>) -> Result<Tokenizer, GgufTokenizerError> {
     let kind = md_string(md, "tokenizer.ggml.model").unwrap_or_default();
     if kind != "gpt2" {
-        return Err(format!(
-            "this GGUF file's tokenizer is {kind:?}; hftutor reads byte-level BPE (\"gpt2\") tokenizers only"
-        ));
+        return Err(GgufTokenizerError::UnsupportedKind(kind));
     }
     let tokens = strings(get(md, "tokenizer.ggml.tokens")?, "tokenizer.ggml.tokens")?;
     let merges = strings(get(md, "tokenizer.ggml.merges")?, "tokenizer.ggml.merges")?;
     let types: Vec<i64> = match md.get("tokenizer.ggml.token_type") {
         Some(v) => v
             .to_vec()
-            .map_err(|_| "tokenizer.ggml.token_type is not a list".to_string())?
+            .map_err(|_| GgufTokenizerError::NotAList("tokenizer.ggml.token_type".into()))?
             .iter()
             .map(|x| as_int(x).unwrap_or(1))
             .collect(),
@@ -104,7 +141,7 @@ pub fn from_gguf_metadata(md: &HashMap<String, Value>) -> Result<Tokenizer, Stri
 
     let mut vocab: HashMap<String, u32> = HashMap::with_capacity(tokens.len());
     for (id, tok) in tokens.iter().enumerate() {
-        let id = u32::try_from(id).map_err(|_| "the vocabulary is too large".to_string())?;
+        let id = u32::try_from(id).map_err(|_| GgufTokenizerError::VocabularyTooLarge)?;
         vocab.entry(tok.clone()).or_insert(id);
     }
     let merges: Vec<(String, String)> = merges
@@ -112,13 +149,13 @@ pub fn from_gguf_metadata(md: &HashMap<String, Value>) -> Result<Tokenizer, Stri
         .map(|m| {
             m.split_once(' ')
                 .map(|(a, b)| (a.to_string(), b.to_string()))
-                .ok_or_else(|| format!("tokenizer.ggml.merges: bad merge {m:?}"))
+                .ok_or_else(|| GgufTokenizerError::BadMerge(m.clone()))
         })
         .collect::<Result<_, _>>()?;
     let bpe = BPE::builder()
         .vocab_and_merges(vocab.into_iter().collect::<Vocab>(), merges)
         .build()
-        .map_err(|e| format!("can't build the BPE tokenizer: {e}"))?;
+        .map_err(GgufTokenizerError::Bpe)?;
 
     let mut tokenizer = Tokenizer::new(bpe);
     // llama.cpp's pre-tokenizer regexes, by `tokenizer.ggml.pre`: SmolLM/StarCoder split every
@@ -145,24 +182,24 @@ pub fn from_gguf_metadata(md: &HashMap<String, Value>) -> Result<Tokenizer, Stri
     }
     tokenizer
         .add_special_tokens(special)
-        .map_err(|e| format!("can't register the control tokens: {e}"))?;
+        .map_err(GgufTokenizerError::ControlTokens)?;
     tokenizer
         .add_tokens(user)
-        .map_err(|e| format!("can't register the added tokens: {e}"))?;
+        .map_err(GgufTokenizerError::AddedTokens)?;
 
     let ids = special_ids(md);
     if let (true, Some(bos)) = (ids.add_bos, ids.bos) {
         let bos_tok = tokens
             .get(bos as usize)
             .cloned()
-            .ok_or("bos_token_id is out of range")?;
+            .ok_or(GgufTokenizerError::BosOutOfRange)?;
         let processor = TemplateProcessing::builder()
             .try_single(format!("{bos_tok}:0 $A:0"))
             .and_then(|b| b.try_pair(format!("{bos_tok}:0 $A:0 $B:1")))
-            .map_err(|e| format!("bos template: {e}"))?
+            .map_err(GgufTokenizerError::BosTemplate)?
             .special_tokens(vec![(bos_tok.clone(), bos)])
             .build()
-            .map_err(|e| format!("bos template: {e}"))?;
+            .map_err(GgufTokenizerError::BosProcessor)?;
         tokenizer.with_post_processor(Some(processor));
     }
     Ok(tokenizer)
@@ -187,14 +224,12 @@ impl<'a> TextStreamer<'a> {
         }
     }
 
-    fn decode(&self, tokens: &[u32]) -> Result<String, String> {
-        self.tokenizer
-            .decode(tokens, true)
-            .map_err(|e| format!("can't decode tokens: {e}"))
+    fn decode(&self, tokens: &[u32]) -> Result<String, DecodeError> {
+        self.tokenizer.decode(tokens, true).map_err(DecodeError)
     }
 
     /// Adds a token; returns the new complete text it makes, if any.
-    pub fn push(&mut self, token: u32) -> Result<Option<String>, String> {
+    pub fn push(&mut self, token: u32) -> Result<Option<String>, DecodeError> {
         let prev_text = if self.tokens.is_empty() {
             String::new()
         } else {
@@ -213,12 +248,12 @@ impl<'a> TextStreamer<'a> {
     }
 
     /// The whole text so far.
-    pub fn text(&self) -> Result<String, String> {
+    pub fn text(&self) -> Result<String, DecodeError> {
         self.decode(&self.tokens)
     }
 
     /// What is still held back (an incomplete character at the end), decoded as is.
-    pub fn rest(&self) -> Result<Option<String>, String> {
+    pub fn rest(&self) -> Result<Option<String>, DecodeError> {
         let prev_text = self.decode(&self.tokens[self.prev_index..self.current_index])?;
         let text = self.decode(&self.tokens[self.prev_index..])?;
         Ok((text.len() > prev_text.len())
@@ -277,7 +312,7 @@ mod tests {
     fn other_tokenizer_kinds_are_refused_with_a_reason() {
         let mut md = metadata("smollm", false);
         md.insert("tokenizer.ggml.model".into(), Value::String("llama".into()));
-        let err = from_gguf_metadata(&md).unwrap_err();
+        let err = from_gguf_metadata(&md).unwrap_err().to_string();
         assert!(err.contains("\"llama\""), "{err}");
         md.remove("tokenizer.ggml.model");
         assert!(from_gguf_metadata(&md).is_err());

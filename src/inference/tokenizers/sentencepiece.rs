@@ -15,6 +15,18 @@ use tokenizers::{NormalizerWrapper, Tokenizer};
 use crate::inference::model_error;
 use crate::inference::PipelineError;
 
+/// Why a SentencePiece model doesn't make a `tokenizers` tokenizer.
+#[derive(Debug, thiserror::Error)]
+pub enum SentencePieceError {
+    #[error("{0}")]
+    Unigram(#[source] tokenizers::Error),
+    /// The normalisation table doesn't parse (shown as its Debug form).
+    #[error("{0:?}")]
+    Charsmap(#[source] tokenizers::Error),
+    #[error("{0}")]
+    Normalizer(#[source] tokenizers::Error),
+}
+
 /// What hftutor uses of a SentencePiece model.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct SpmModel {
@@ -115,23 +127,24 @@ impl SpmModel {
     }
 
     /// A `tokenizers` tokenizer giving the same pieces as SentencePiece (no special tokens added).
-    pub fn tokenizer(&self) -> Result<Tokenizer, String> {
+    pub fn tokenizer(&self) -> Result<Tokenizer, SentencePieceError> {
         let vocab: Vec<(String, f64)> = self
             .pieces
             .iter()
             .map(|(p, s, _)| (p.clone(), f64::from(*s)))
             .collect();
         let unk = self.pieces.iter().position(|p| p.2 == 2);
-        let model = Unigram::from(vocab, unk, false).map_err(|e| e.to_string())?;
+        let model = Unigram::from(vocab, unk, false).map_err(SentencePieceError::Unigram)?;
         let mut norms: Vec<NormalizerWrapper> = Vec::new();
         if !self.precompiled_charsmap.is_empty() {
-            let p = Precompiled::from(&self.precompiled_charsmap).map_err(|e| format!("{e:?}"))?;
+            let p = Precompiled::from(&self.precompiled_charsmap)
+                .map_err(|e| SentencePieceError::Charsmap(Box::new(e)))?;
             norms.push(p.into());
         }
         let replace = |pattern: ReplacePattern, with: &str| {
             Replace::new(pattern, with)
                 .map(NormalizerWrapper::from)
-                .map_err(|e| e.to_string())
+                .map_err(SentencePieceError::Normalizer)
         };
         if self.remove_extra_whitespaces {
             norms.push(replace(ReplacePattern::Regex(r"\A +| +\z".into()), "")?);
@@ -140,7 +153,7 @@ impl SpmModel {
         norms.push(replace(ReplacePattern::String(" ".into()), "▁")?);
         let mut tok = Tokenizer::new(model);
         tok.with_normalizer(Some(Sequence::new(norms)))
-            .map_err(|e| e.to_string())?;
+            .map_err(SentencePieceError::Normalizer)?;
         let scheme = if self.add_dummy_prefix {
             PrependScheme::Always
         } else {
@@ -168,16 +181,18 @@ impl MarianTokenizer {
         _target: &Path,
         vocab: &Path,
     ) -> Result<MarianTokenizer, PipelineError> {
-        let bytes = std::fs::read(source)
-            .map_err(|e| model_error(format!("can't read {}: {e}", source.display())))?;
+        let bytes = std::fs::read(source).map_err(|e| PipelineError::Read {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
         let spm = SpmModel::parse(&bytes).ok_or_else(|| {
             model_error(format!("{} isn't a SentencePiece model", source.display()))
         })?;
-        let source = spm
-            .tokenizer()
-            .map_err(|e| model_error(format!("SentencePiece model: {e}")))?;
-        let text = std::fs::read_to_string(vocab)
-            .map_err(|e| model_error(format!("can't read {}: {e}", vocab.display())))?;
+        let source = spm.tokenizer()?;
+        let text = std::fs::read_to_string(vocab).map_err(|source| PipelineError::Read {
+            path: vocab.to_path_buf(),
+            source,
+        })?;
         let vocab: HashMap<String, u32> = serde_json::from_str(&text)
             .map_err(|e| model_error(format!("{} isn't a vocabulary: {e}", vocab.display())))?;
         let id = |t: &str| {
@@ -216,7 +231,7 @@ impl MarianTokenizer {
         let enc = self
             .source
             .encode(rest, false)
-            .map_err(|e| model_error(format!("tokenizer: {e}")))?;
+            .map_err(PipelineError::Tokenizer)?;
         ids.extend(
             enc.get_tokens()
                 .iter()

@@ -1,6 +1,8 @@
 //! Labelled sentences for training and testing a head: `label<TAB>text` lines (a comma works in
 //! place of the tab when the label has none), blank lines and `#` comments skipped.
 
+use super::TrainError;
+
 /// One labelled sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
@@ -9,7 +11,7 @@ pub struct Example {
 }
 
 /// Reads `label<TAB>text` lines; errors name the 1-based line.
-pub fn parse_examples(text: &str) -> Result<Vec<Example>, String> {
+pub fn parse_examples(text: &str) -> Result<Vec<Example>, TrainError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
@@ -19,13 +21,10 @@ pub fn parse_examples(text: &str) -> Result<Vec<Example>, String> {
         let (label, text) = line
             .split_once('\t')
             .or_else(|| line.split_once(','))
-            .ok_or_else(|| format!("line {}: write the label, a tab, then the sentence", i + 1))?;
+            .ok_or(TrainError::NoSeparator(i + 1))?;
         let (label, text) = (label.trim(), text.trim());
         if label.is_empty() || text.is_empty() {
-            return Err(format!(
-                "line {}: the label or the sentence is empty",
-                i + 1
-            ));
+            return Err(TrainError::EmptyField(i + 1));
         }
         out.push(Example {
             label: label.to_string(),
@@ -46,7 +45,7 @@ mod tests {
         assert_eq!(got[0].text, "Great, really.");
         assert_eq!(got[1].label, "NEGATIVE");
         assert_eq!(
-            parse_examples("a\tb\nnolabel\n").unwrap_err(),
+            parse_examples("a\tb\nnolabel\n").unwrap_err().to_string(),
             "line 2: write the label, a tab, then the sentence"
         );
     }

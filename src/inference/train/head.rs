@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TrainError;
+
 /// Logits = weight · embedding + bias; probabilities = softmax(logits).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Head {
@@ -14,20 +16,19 @@ pub struct Head {
 
 impl Head {
     /// Reads a head saved by [`Head::to_json`], checking its shape.
-    pub fn from_json(text: &str) -> Result<Head, String> {
-        let head: Head =
-            serde_json::from_str(text).map_err(|e| format!("not a classifier head: {e}"))?;
+    pub fn from_json(text: &str) -> Result<Head, TrainError> {
+        let head: Head = serde_json::from_str(text).map_err(TrainError::NotAHead)?;
         let k = head.labels.len();
         let dim = head.weight.first().map_or(0, Vec::len);
         if k < 2 || head.weight.len() != k || head.bias.len() != k {
-            return Err(format!(
-                "a classifier head needs 2 or more labels, with one weight row and one bias each (it has {k} labels, {} rows, {} biases)",
-                head.weight.len(),
-                head.bias.len()
-            ));
+            return Err(TrainError::HeadShape {
+                labels: k,
+                rows: head.weight.len(),
+                biases: head.bias.len(),
+            });
         }
         if dim == 0 || head.weight.iter().any(|r| r.len() != dim) {
-            return Err("the head's weight rows don't all have the same length".into());
+            return Err(TrainError::RaggedHead);
         }
         Ok(head)
     }
@@ -89,9 +90,13 @@ mod tests {
         assert_eq!(Head::from_json(&head.to_json()).unwrap(), head);
         assert_eq!(head.best(&[0.0, 2.0]), Some(1));
         let bad = r#"{"labels":["a","b"],"weight":[[1.0]],"bias":[0,0]}"#;
-        assert!(Head::from_json(bad).unwrap_err().contains("1 rows"));
+        assert!(Head::from_json(bad)
+            .unwrap_err()
+            .to_string()
+            .contains("1 rows"));
         assert!(Head::from_json("[]")
             .unwrap_err()
+            .to_string()
             .starts_with("not a classifier head"));
     }
 

@@ -11,11 +11,42 @@ pub use head::{softmax, Head};
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 
+/// What is wrong with labelled examples, a saved head, or training one.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("line {0}: write the label, a tab, then the sentence")]
+    NoSeparator(usize),
+    #[error("line {0}: the label or the sentence is empty")]
+    EmptyField(usize),
+    #[error("not a classifier head: {0}")]
+    NotAHead(#[source] serde_json::Error),
+    #[error(
+        "a classifier head needs 2 or more labels, with one weight row and one bias each (it has {labels} labels, {rows} rows, {biases} biases)"
+    )]
+    HeadShape {
+        labels: usize,
+        rows: usize,
+        biases: usize,
+    },
+    #[error("the head's weight rows don't all have the same length")]
+    RaggedHead,
+    #[error("there are no examples to learn from")]
+    NoExamples,
+    #[error("a classifier needs at least two labels")]
+    OneLabel,
+    #[error("example label {target} is not one of the {labels} labels")]
+    UnknownTarget { target: usize, labels: usize },
+    #[error("the examples' vectors don't all have the same length")]
+    RaggedVectors,
+    #[error("training failed: {0}")]
+    Failed(#[source] candle_core::Error),
+}
+
 /// The sentiment head shipped with hftutor (trained on assets/sentiment/train.tsv).
 pub const SENTIMENT_HEAD: &str = include_str!("../../../assets/sentiment/head.json");
 
 /// The sentiment head shipped with hftutor, over all-MiniLM-L6-v2 embeddings.
-pub fn sentiment_head() -> Result<Head, String> {
+pub fn sentiment_head() -> Result<Head, TrainError> {
     Head::from_json(SENTIMENT_HEAD)
 }
 
@@ -44,25 +75,25 @@ pub fn train(
     targets: &[usize],
     labels: Vec<String>,
     options: &TrainOptions,
-) -> Result<Head, String> {
+) -> Result<Head, TrainError> {
     let n = vectors.len();
     if n == 0 || n != targets.len() {
-        return Err("there are no examples to learn from".into());
+        return Err(TrainError::NoExamples);
     }
     if labels.len() < 2 {
-        return Err("a classifier needs at least two labels".into());
+        return Err(TrainError::OneLabel);
     }
     if let Some(&t) = targets.iter().find(|&&t| t >= labels.len()) {
-        return Err(format!(
-            "example label {t} is not one of the {} labels",
-            labels.len()
-        ));
+        return Err(TrainError::UnknownTarget {
+            target: t,
+            labels: labels.len(),
+        });
     }
     let dim = vectors[0].len();
     if vectors.iter().any(|v| v.len() != dim) || dim == 0 {
-        return Err("the examples' vectors don't all have the same length".into());
+        return Err(TrainError::RaggedVectors);
     }
-    fit(vectors, targets, labels, dim, options).map_err(|e| format!("training failed: {e}"))
+    fit(vectors, targets, labels, dim, options).map_err(TrainError::Failed)
 }
 
 fn fit(
@@ -142,14 +173,17 @@ mod tests {
             vec!["a".into()],
             &TrainOptions::default(),
         );
-        assert_eq!(one.unwrap_err(), "a classifier needs at least two labels");
+        assert_eq!(
+            one.map_err(|e| e.to_string()).unwrap_err(),
+            "a classifier needs at least two labels"
+        );
         let ragged = train(
             &[vec![1.0], vec![1.0, 2.0]],
             &[0, 1],
             vec!["a".into(), "b".into()],
             &TrainOptions::default(),
         );
-        assert!(ragged.unwrap_err().contains("same length"));
+        assert!(ragged.unwrap_err().to_string().contains("same length"));
     }
 
     #[test]

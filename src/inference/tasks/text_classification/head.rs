@@ -43,7 +43,7 @@ impl ClassifyPipeline {
         provision: &Provision,
         events: &mut dyn FnMut(ProvisionEvent),
     ) -> Result<ClassifyPipeline, PipelineError> {
-        let head = train::sentiment_head().map_err(model_error)?;
+        let head = train::sentiment_head()?;
         let embedder = Embedder::load(model, provision, events)?;
         ClassifyPipeline::new(embedder, head)
     }

@@ -147,7 +147,7 @@ impl NliZeroShotPipeline {
                 strategy: TruncationStrategy::OnlyFirst,
                 stride: 0,
             }))
-            .map_err(|e| model_error(format!("tokenizer truncation: {e}")))?;
+            .map_err(PipelineError::Truncation)?;
         Ok(NliZeroShotPipeline {
             classifier,
             pairs,
