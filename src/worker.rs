@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::domain::{JobRequest, PipelineOutput, Stream};
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::loaded::Loaded;
+use crate::inference::PipelineError;
 
 /// The worker thread's name (the shell's panic hook recognises it).
 pub const THREAD_NAME: &str = "hftutor-models";
@@ -26,12 +27,61 @@ pub enum WorkerEvent {
     },
     /// Partial output (generated text).
     Stream { job: u64, stream: Stream },
-    /// The job ended: the output, or an error to show the student.
+    /// The job ended: the output, or why there is none (shown to the student as it says).
     Finished {
         job: u64,
-        result: Result<PipelineOutput, String>,
+        result: Result<PipelineOutput, JobError>,
         elapsed: Duration,
     },
+}
+
+/// Why a job gave no output.
+#[derive(Debug, thiserror::Error)]
+pub enum JobFailure {
+    /// The pipeline's own error (a missing model, bad input, candle's error…), whole.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// Model code panicked; the loaded model was dropped and the worker lives on.
+    #[error("the model failed unexpectedly ({0}); try again, or report this")]
+    Panicked(String),
+    /// The worker thread is gone, so nothing can run.
+    #[error("{0}")]
+    WorkerGone(&'static str),
+}
+
+/// A job's failure as events and the shell's state carry it: shared, not copied (candle's and
+/// the Hub's errors can't be cloned), and equal only to itself.
+#[derive(Debug, Clone)]
+pub struct JobError(pub Arc<JobFailure>);
+
+impl JobError {
+    pub fn failure(&self) -> &JobFailure {
+        &self.0
+    }
+}
+
+impl From<JobFailure> for JobError {
+    fn from(f: JobFailure) -> Self {
+        JobError(Arc::new(f))
+    }
+}
+
+impl PartialEq for JobError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for JobError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
 }
 
 /// Where the worker sends its events: the shell's tokio channel, or anything else.
@@ -97,9 +147,7 @@ fn worker_loop(
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown error");
-            Err(format!(
-                "the model failed unexpectedly ({what}); try again, or report this"
-            ))
+            Err(JobFailure::Panicked(what.to_string()).into())
         });
         sink(WorkerEvent::Finished {
             job,
@@ -116,7 +164,7 @@ fn run_job(
     request: &JobRequest,
     sink: &EventSink,
     cancel: &AtomicBool,
-) -> Result<PipelineOutput, String> {
+) -> Result<PipelineOutput, JobError> {
     if !loaded.has(request.task, &request.model) {
         sink(WorkerEvent::Loading {
             job,
@@ -131,7 +179,7 @@ fn run_job(
     };
     loaded
         .run(request, provision, &mut on_event, &mut on_stream)
-        .map_err(|e| e.to_string())
+        .map_err(|e| JobFailure::Pipeline(e).into())
 }
 
 fn loading_event(job: u64, event: ProvisionEvent) -> WorkerEvent {

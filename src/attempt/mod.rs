@@ -5,6 +5,8 @@
 
 mod prepare;
 
+pub use prepare::PrepareError;
+
 use crate::checks::{self, Verdict};
 use crate::course::{AnswerCheck, AnswerRules, Course, Exercise};
 use crate::domain::{JobRequest, ModelRef, PipelineOutput, Prepared};
@@ -39,8 +41,18 @@ pub fn model_for(course: &Course, exercise: &Exercise) -> Option<ModelRef> {
 /// Turns the values of the exercise's input fields into pipeline texts and settings, or says
 /// what is wrong with them (empty text, a temperature that is not a number…). Media inputs are
 /// not looked for yet: see [`start`].
-pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, String> {
+pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, PrepareError> {
     prepare::prepare(exercise, values)
+}
+
+/// Why an attempt can't start, said to the student.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AttemptError {
+    #[error(transparent)]
+    Input(#[from] PrepareError),
+    /// A picture or clip the values name can't be used (missing, outside the course…).
+    #[error("{0}")]
+    Media(String),
 }
 
 /// Prepares `values` and finds the course's media files they name (pictures, clips), giving the
@@ -50,9 +62,10 @@ pub fn start(
     exercise: &Exercise,
     model: ModelRef,
     values: &[String],
-) -> Result<Attempt, String> {
+) -> Result<Attempt, AttemptError> {
     let mut prepared = prepare(exercise, values)?;
-    prepared.texts = crate::course::media::resolve_inputs(course, exercise.task, &prepared.texts)?;
+    prepared.texts = crate::course::media::resolve_inputs(course, exercise.task, &prepared.texts)
+        .map_err(|e| AttemptError::Media(e.to_string()))?;
     let job = JobRequest {
         task: exercise.task,
         model,
@@ -97,7 +110,7 @@ pub struct Rules;
 impl AnswerRules for Rules {
     fn check(&self, exercise: &Exercise, values: &[String]) -> AnswerCheck {
         match prepare(exercise, values) {
-            Err(m) => AnswerCheck::Refused(m),
+            Err(m) => AnswerCheck::Refused(m.to_string()),
             Ok(prepared) => match checks::input_conditions(exercise, &prepared.texts)
                 .into_iter()
                 .find(|c| !c.passed)

@@ -3,17 +3,29 @@
 
 use crate::course::Exercise;
 use crate::domain::params::set_param;
-use crate::domain::Param;
+use crate::domain::{Param, ParamError};
 
 use crate::domain::Prepared;
 
-pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, String> {
+/// Why the tutor refuses a student's values, said to the student.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PrepareError {
+    #[error("this exercise has {fields} input fields but got {values} values")]
+    FieldCount { fields: usize, values: usize },
+    #[error("\"{0}\" is empty: say what you think the model will answer, then run it")]
+    NoPrediction(String),
+    #[error("\"{0}\" is empty: type something there first")]
+    EmptyField(String),
+    #[error(transparent)]
+    Setting(#[from] ParamError),
+}
+
+pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, PrepareError> {
     if values.len() != exercise.inputs.len() {
-        return Err(format!(
-            "this exercise has {} input fields but got {} values",
-            exercise.inputs.len(),
-            values.len()
-        ));
+        return Err(PrepareError::FieldCount {
+            fields: exercise.inputs.len(),
+            values: values.len(),
+        });
     }
     let mut texts = Vec::new();
     let mut params = exercise.params.clone();
@@ -22,21 +34,15 @@ pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, Strin
         match field.param {
             Some(Param::Prediction) => {
                 if value.trim().is_empty() {
-                    return Err(format!(
-                        "\"{}\" is empty: say what you think the model will answer, then run it",
-                        field.label
-                    ));
+                    return Err(PrepareError::NoPrediction(field.label.clone()));
                 }
                 prediction = Some(value.trim().to_string());
             }
-            Some(param) => set_param(param, value, &mut params).map_err(|e| e.to_string())?,
+            Some(param) => set_param(param, value, &mut params)?,
             None => {
                 let text = value.trim();
                 if text.is_empty() {
-                    return Err(format!(
-                        "\"{}\" is empty: type something there first",
-                        field.label
-                    ));
+                    return Err(PrepareError::EmptyField(field.label.clone()));
                 }
                 texts.push(text.to_string());
             }

@@ -139,8 +139,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let course_dir = cli.course.as_deref();
     match cli.command {
         None => {
-            let theme = crate::shell::text::theme::Theme::from_env(cli.theme.as_deref())
-                .map_err(anyhow::Error::msg)?;
+            let theme = crate::shell::text::theme::Theme::from_env(cli.theme.as_deref())?;
             // A typo in the picture setting is said, not quietly taken as `auto`.
             if let Ok(v) = std::env::var("HFTUTOR_GRAPHICS") {
                 if crate::shell::graphics::Protocol::parse(&v).is_none() {

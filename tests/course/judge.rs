@@ -643,7 +643,7 @@ fn prepare_turns_fields_into_texts_and_settings() {
     let p = prepare(&e, &values(&["Hi", "", "", "", "", "", ""])).expect("valid");
     assert_eq!(p.params, RunParams::default());
 
-    let err = |v: &[&str]| prepare(&e, &values(v)).unwrap_err();
+    let err = |v: &[&str]| prepare(&e, &values(v)).unwrap_err().to_string();
     assert_eq!(
         err(&["", "", "", "", "", "", ""]),
         "\"Prompt\" is empty: type something there first"

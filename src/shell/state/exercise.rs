@@ -7,7 +7,7 @@ use crate::domain::ModelRef;
 use crate::domain::PipelineOutput;
 use crate::domain::StopReason;
 use crate::domain::Stream;
-use crate::worker::WorkerEvent;
+use crate::worker::{JobError, WorkerEvent};
 
 use crate::shell::action::{Action, Effect};
 use crate::shell::state::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
@@ -174,8 +174,8 @@ impl App {
         }
         let attempt = match attempt::start(&self.course, &exercise, model.clone(), &values) {
             Ok(a) => a,
-            Err(message) => {
-                self.set_outcome(&key, Outcome::Refused(message));
+            Err(why) => {
+                self.set_outcome(&key, Outcome::Refused(why.to_string()));
                 return vec![];
             }
         };
@@ -308,7 +308,7 @@ impl App {
     pub(crate) fn finished(
         &mut self,
         running: Running,
-        result: Result<PipelineOutput, String>,
+        result: Result<PipelineOutput, JobError>,
         elapsed: std::time::Duration,
     ) -> Vec<Effect> {
         let stopped = match &result {

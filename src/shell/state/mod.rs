@@ -20,6 +20,7 @@ use crate::course::{Block, Course, Exercise, Lesson, Quiz, Step};
 use crate::domain::PipelineOutput;
 use crate::domain::Prepared;
 use crate::progress::{LessonState, Progress};
+use crate::worker::{JobError, JobFailure};
 
 use crate::shell::action::{Action, Effect};
 use crate::shell::text::theme::Theme;
@@ -64,7 +65,7 @@ pub enum Outcome {
     Notice(String),
     /// The job ended.
     Done {
-        output: Result<PipelineOutput, String>,
+        output: Result<PipelineOutput, JobError>,
         /// None when the run was stopped or failed: nothing was judged.
         verdict: Option<Verdict>,
         elapsed: Duration,
@@ -459,7 +460,7 @@ impl App {
                 self.worker_gone = true;
                 self.set_status(StatusKind::Error, strings::WORKER_GONE);
                 if let Some(r) = self.running.take() {
-                    let result = Err(strings::WORKER_GONE.to_string());
+                    let result = Err(JobFailure::WorkerGone(strings::WORKER_GONE).into());
                     return self.finished(r, result, Duration::ZERO);
                 }
                 vec![]

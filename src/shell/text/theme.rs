@@ -4,6 +4,11 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+/// A theme name that is none of ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown theme “{0}”: use light or dark")]
+pub struct UnknownTheme(pub String);
+
 /// How the shell paints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Theme {
@@ -31,19 +36,19 @@ impl Theme {
         flag: Option<&str>,
         env_theme: Option<&str>,
         no_color: Option<&str>,
-    ) -> Result<Theme, String> {
+    ) -> Result<Theme, UnknownTheme> {
         if no_color.is_some_and(|v| !v.is_empty()) {
             return Ok(Theme::NoColor);
         }
         match flag.or(env_theme) {
             None => Ok(Theme::Dark),
             Some(name) => Theme::parse(name)
-                .ok_or_else(|| format!("unknown theme “{name}”: use light or dark")),
+                .ok_or_else(|| UnknownTheme(name.to_string())),
         }
     }
 
     /// `choose` with the process's environment.
-    pub fn from_env(flag: Option<&str>) -> Result<Theme, String> {
+    pub fn from_env(flag: Option<&str>) -> Result<Theme, UnknownTheme> {
         let env_theme = std::env::var("HFTUTOR_THEME").ok();
         let no_color = std::env::var("NO_COLOR").ok();
         Theme::choose(flag, env_theme.as_deref(), no_color.as_deref())
@@ -223,7 +228,7 @@ mod tests {
         );
         assert_eq!(Theme::choose(None, None, Some("")), Ok(Theme::Dark));
         assert_eq!(
-            Theme::choose(Some("pink"), None, None),
+            Theme::choose(Some("pink"), None, None).map_err(|e| e.to_string()),
             Err("unknown theme “pink”: use light or dark".to_string())
         );
     }

@@ -144,10 +144,10 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                     width,
                     th,
                 )),
-                Err(message) => body.extend(wrap(
+                Err(error) => body.extend(wrap(
                     &[
                         Span::styled(strings::ERROR, th.fail()),
-                        Span::styled(message.clone(), th.error()),
+                        Span::styled(error.to_string(), th.error()),
                     ],
                     width,
                     &[],
