@@ -52,7 +52,8 @@ pub fn start(
     values: &[String],
 ) -> Result<Attempt, String> {
     let mut prepared = prepare(exercise, values)?;
-    prepared.texts = crate::course::media::resolve_inputs(course, exercise.task, &prepared.texts)?;
+    prepared.texts = crate::course::media::resolve_inputs(course, exercise.task, &prepared.texts)
+        .map_err(|e| e.to_string())?;
     let job = JobRequest {
         task: exercise.task,
         model,
