@@ -21,6 +21,7 @@ pub mod source;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::domain::repo_id::IdError;
 use crate::domain::ModelRef;
 
 pub use cache::CachedRepo;
@@ -59,6 +60,9 @@ pub enum ProvisionError {
         source_label: String,
         detail: String,
     },
+    /// A model id, revision or file name that can't be a Hub repo's.
+    #[error(transparent)]
+    Id(#[from] IdError),
     #[error("{0}")]
     Other(String),
 }

@@ -21,7 +21,7 @@ pub(super) fn file(
     if let Some(e) = &p.config().pins_error {
         return Err(ProvisionError::Other(e.clone()));
     }
-    let path = ids::check_repo_path(filename).map_err(ProvisionError::Other)?;
+    let path = ids::check_repo_path(filename)?;
     if let Some(folder) = local_folder(&model.id)? {
         return folder_file(&folder, &path);
     }
@@ -271,7 +271,7 @@ pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> 
             hint: "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2.".to_string(),
         });
     }
-    ids::check_repo_id(id).map_err(ProvisionError::Other)?;
+    ids::check_repo_id(id)?;
     Ok(None)
 }
 
