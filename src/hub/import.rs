@@ -317,15 +317,12 @@ pub(super) fn import_source(
                     version,
                     prefix: String::new(),
                 };
-                let (z, keep) = open_package(p, &pkg, events).map_err(ProvisionError::Other)?;
+                let (z, keep) = open_package(p, &pkg, events)?;
                 (Box::new(z), keep)
             }
             None => {
                 let path = expand_home(source_spec);
-                (
-                    source::open_path(&path).map_err(ProvisionError::Other)?,
-                    None,
-                )
+                (source::open_path(&path)?, None)
             }
         };
     let lock = lock(&repo, events)?;
