@@ -8,6 +8,7 @@ mod prepare;
 pub use prepare::PrepareError;
 
 use crate::checks::{self, Verdict};
+use crate::course::media::MediaError;
 use crate::course::{AnswerCheck, AnswerRules, Course, Exercise};
 use crate::domain::{JobRequest, ModelRef, PipelineOutput, Prepared};
 use crate::progress::Progress;
@@ -46,13 +47,13 @@ pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, Prepa
 }
 
 /// Why an attempt can't start, said to the student.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum AttemptError {
     #[error(transparent)]
     Input(#[from] PrepareError),
     /// A picture or clip the values name can't be used (missing, outside the course…).
-    #[error("{0}")]
-    Media(String),
+    #[error(transparent)]
+    Media(#[from] MediaError),
 }
 
 /// Prepares `values` and finds the course's media files they name (pictures, clips), giving the
@@ -64,8 +65,7 @@ pub fn start(
     values: &[String],
 ) -> Result<Attempt, AttemptError> {
     let mut prepared = prepare(exercise, values)?;
-    prepared.texts = crate::course::media::resolve_inputs(course, exercise.task, &prepared.texts)
-        .map_err(|e| AttemptError::Media(e.to_string()))?;
+    prepared.texts = crate::course::media::resolve_inputs(course, exercise.task, &prepared.texts)?;
     let job = JobRequest {
         task: exercise.task,
         model,

@@ -94,16 +94,27 @@ pub fn export(course: &Course, progress: &Progress, student: &str) -> Export {
     }
 }
 
+/// Why progress exports can't be read or reported on.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassError {
+    #[error("this is not a progress file from `hftutor progress --export` ({0})")]
+    NotAnExport(#[source] serde_json::Error),
+    /// An export of another format version than [`FORMAT`].
+    #[error("this progress file has format \"{0}\"; this hftutor reads \"{FORMAT}\"", FORMAT = FORMAT)]
+    WrongFormat(String),
+    #[error("no progress files given")]
+    NoExports,
+    #[error(
+        "these files are from different courses (\"{0}\" and \"{1}\"): report one course at a time"
+    )]
+    MixedCourses(String, String),
+}
+
 /// Reads an export written by `hftutor progress --export`.
-pub fn parse_export(text: &str) -> Result<Export, String> {
-    let export: Export = serde_json::from_str(text).map_err(|e| {
-        format!("this is not a progress file from `hftutor progress --export` ({e})")
-    })?;
+pub fn parse_export(text: &str) -> Result<Export, ClassError> {
+    let export: Export = serde_json::from_str(text).map_err(ClassError::NotAnExport)?;
     if export.format != FORMAT {
-        return Err(format!(
-            "this progress file has format \"{}\"; this hftutor reads \"{FORMAT}\"",
-            export.format
-        ));
+        return Err(ClassError::WrongFormat(export.format));
     }
     Ok(export)
 }
@@ -135,14 +146,14 @@ pub struct ClassReport {
 
 /// The report over every student's export; they must all be of the same course. Lessons and
 /// blocks come in the order of the first export, then any that only later ones have.
-pub fn class_report(exports: &[Export]) -> Result<ClassReport, String> {
+pub fn class_report(exports: &[Export]) -> Result<ClassReport, ClassError> {
     let Some(first) = exports.first() else {
-        return Err("no progress files given".into());
+        return Err(ClassError::NoExports);
     };
     if let Some(other) = exports.iter().find(|e| e.course != first.course) {
-        return Err(format!(
-            "these files are from different courses (\"{}\" and \"{}\"): report one course at a time",
-            first.course, other.course
+        return Err(ClassError::MixedCourses(
+            first.course.clone(),
+            other.course.clone(),
         ));
     }
     // (lesson, item, kind) in first-seen order.

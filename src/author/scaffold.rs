@@ -63,7 +63,7 @@ pub fn new_course(dir: &Path, title: &str) -> Result<Vec<PathBuf>, ScaffoldError
 /// Writes a new lesson `ID` into the course in `dir` and lists it last in course.yaml.
 /// Returns the lesson file written.
 pub fn new_lesson(dir: &Path, id: &str) -> Result<PathBuf, ScaffoldError> {
-    ids::check(id).map_err(ScaffoldError::BadId)?;
+    ids::check(id).map_err(|e| ScaffoldError::BadId(e.to_string()))?;
     let course_yaml = dir.join("course.yaml");
     let text = match std::fs::read_to_string(&course_yaml) {
         Ok(t) => t,

@@ -35,7 +35,7 @@ pub fn convert(
         }
         Some(id) => {
             if let Err(m) = ids::check(id) {
-                report.error(doc.value_pos("id"), m);
+                report.error(doc.value_pos("id"), m.to_string());
             }
             Some(id.clone())
         }

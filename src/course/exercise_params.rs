@@ -2,12 +2,32 @@
 //! `params:` keys and input fields with `param:`.
 
 use crate::domain::params;
+use crate::domain::ParamError;
 use crate::domain::RunParams;
 use crate::domain::Task;
 
 use super::raw::RawParams;
 use super::report::Report;
 use super::yaml_doc::YamlDoc;
+
+/// Why the value of a `params:` setting is refused.
+#[derive(Debug, thiserror::Error)]
+enum SettingError {
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    #[error("the context is empty: give the text the answers are in")]
+    EmptyContext,
+    #[error("no words given: list the words the model should score")]
+    NoTargets,
+    #[error("num_beams must be a whole number from 1 to 8, not {0}")]
+    NumBeams(i64),
+    #[error("give a language code, such as en or fr")]
+    NoLanguage,
+    #[error(
+        "the template \"{0}\" has no {{}} where the label goes, e.g. \"This text is about {{}}.\""
+    )]
+    NoLabelSlot(String),
+}
 
 /// The tasks a setting works with.
 fn tasks_of(key: &str) -> &'static [Task] {
@@ -59,7 +79,7 @@ pub fn params(
 ) -> RunParams {
     let mut p = RunParams::default();
     let Some(raw) = raw else { return p };
-    let mut check = |key: &str, r: Result<(), String>| {
+    let mut check = |key: &str, r: Result<(), SettingError>| {
         let pos = doc.pos(&format!("params.{key}"));
         if let Some(task) = task.filter(|t| !fits(key, *t)) {
             report.error(
@@ -75,7 +95,7 @@ pub fn params(
             "temperature",
             params::temperature(t)
                 .map(|t| p.temperature = t)
-                .map_err(|e| e.to_string()),
+                .map_err(SettingError::from),
         );
     }
     if let Some(k) = raw.top_k {
@@ -83,7 +103,7 @@ pub fn params(
             "top_k",
             params::top_k(k)
                 .map(|k| p.top_k = Some(k))
-                .map_err(|e| e.to_string()),
+                .map_err(SettingError::from),
         );
     }
     if let Some(v) = raw.top_p {
@@ -91,7 +111,7 @@ pub fn params(
             "top_p",
             params::top_p(v)
                 .map(|v| p.top_p = Some(v))
-                .map_err(|e| e.to_string()),
+                .map_err(SettingError::from),
         );
     }
     if let Some(s) = raw.seed {
@@ -99,7 +119,7 @@ pub fn params(
             "seed",
             params::seed(s)
                 .map(|s| p.seed = Some(s))
-                .map_err(|e| e.to_string()),
+                .map_err(SettingError::from),
         );
     }
     if let Some(n) = raw.max_new_tokens {
@@ -110,7 +130,7 @@ pub fn params(
                     p.max_new_tokens = n;
                     p.seq2seq.max_new_tokens = Some(n);
                 })
-                .map_err(|e| e.to_string()),
+                .map_err(SettingError::from),
         );
     }
     if let Some(chat) = raw.chat {
@@ -120,7 +140,7 @@ pub fn params(
     if let Some(context) = raw.context {
         let context = context.trim().to_string();
         let r = if context.is_empty() {
-            Err("the context is empty: give the text the answers are in".to_string())
+            Err(SettingError::EmptyContext)
         } else {
             Ok(())
         };
@@ -130,7 +150,7 @@ pub fn params(
     if let Some(targets) = raw.targets {
         let list: Vec<String> = targets.0.iter().flat_map(|t| params::targets(t)).collect();
         let r = if list.is_empty() {
-            Err("no words given: list the words the model should score".to_string())
+            Err(SettingError::NoTargets)
         } else {
             Ok(())
         };
@@ -143,7 +163,7 @@ pub fn params(
                 check("aggregation_strategy", Ok(()));
                 p.aggregation_strategy = a;
             }
-            Err(m) => check("aggregation_strategy", Err(m.to_string())),
+            Err(m) => check("aggregation_strategy", Err(SettingError::Param(m))),
         }
     }
     if let Some(n) = raw.num_beams {
@@ -152,16 +172,14 @@ pub fn params(
                 p.seq2seq.num_beams = Some(b);
                 Ok(())
             }
-            _ => Err(format!(
-                "num_beams must be a whole number from 1 to 8, not {n}"
-            )),
+            _ => Err(SettingError::NumBeams(n)),
         };
         check("num_beams", r);
     }
     if let Some(language) = raw.language {
         let language = language.trim().to_string();
         let r = if language.is_empty() {
-            Err("give a language code, such as en or fr".to_string())
+            Err(SettingError::NoLanguage)
         } else {
             Ok(())
         };
@@ -176,9 +194,7 @@ pub fn params(
         let r = if template.contains("{}") {
             Ok(())
         } else {
-            Err(format!(
-                "the template \"{template}\" has no {{}} where the label goes, e.g. \"This text is about {{}}.\""
-            ))
+            Err(SettingError::NoLabelSlot(template.clone()))
         };
         check("hypothesis_template", r);
         p.hypothesis_template = Some(template);

@@ -1,7 +1,16 @@
 //! The rule for ids of lessons, exercises and quizzes: they key the student's progress.
 
-/// Ok when `id` is a usable id; otherwise a message saying how to fix it.
-pub fn check(id: &str) -> Result<(), String> {
+/// An id that can't key a student's progress; its message says how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("id \"{id}\" may use only lowercase letters, digits, - and _, starting with a letter or digit (e.g. \"{example}\")")]
+pub struct InvalidId {
+    pub id: String,
+    /// A usable id made from it (`my-id` when nothing of it is usable).
+    pub example: String,
+}
+
+/// Ok when `id` is a usable id; otherwise why not and how to fix it.
+pub fn check(id: &str) -> Result<(), InvalidId> {
     let ok = !id.is_empty()
         && id
             .chars()
@@ -16,9 +25,10 @@ pub fn check(id: &str) -> Result<(), String> {
     } else {
         slug
     };
-    Err(format!(
-        "id \"{id}\" may use only lowercase letters, digits, - and _, starting with a letter or digit (e.g. \"{example}\")"
-    ))
+    Err(InvalidId {
+        id: id.to_string(),
+        example,
+    })
 }
 
 fn slug(s: &str) -> String {
@@ -45,7 +55,7 @@ mod tests {
         assert!(check("pairs-2").is_ok());
         assert!(check("a_b").is_ok());
         assert_eq!(
-            check("My Pairs").unwrap_err(),
+            check("My Pairs").unwrap_err().to_string(),
             "id \"My Pairs\" may use only lowercase letters, digits, - and _, starting with a letter or digit (e.g. \"my-pairs\")"
         );
         assert!(check("").is_err());

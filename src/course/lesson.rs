@@ -94,7 +94,7 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
     );
     if !id.is_empty() {
         if let Err(m) = ids::check(&id) {
-            report.error(doc.value_pos("id"), m);
+            report.error(doc.value_pos("id"), m.to_string());
         }
     }
     let id_pos = if id.is_empty() { (1, 1) } else { doc.pos("id") };

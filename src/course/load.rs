@@ -39,7 +39,7 @@ pub fn load(source: &Source, rules: &dyn AnswerRules) -> (Option<Course>, Vec<Pr
             }
         }
         Err(why) => {
-            course_report.error((1, 1), why);
+            course_report.error((1, 1), why.to_string());
             CourseFile {
                 title: String::new(),
                 lessons: Vec::new(),
@@ -57,7 +57,7 @@ pub fn load(source: &Source, rules: &dyn AnswerRules) -> (Option<Course>, Vec<Pr
             Ok(Some(text)) => lesson::parse(name, &text, &mut report),
             Ok(None) => None,
             Err(why) => {
-                report.error((1, 1), why);
+                report.error((1, 1), why.to_string());
                 None
             }
         };

@@ -12,6 +12,29 @@ use crate::domain::Task;
 use super::source;
 use super::Course;
 
+/// Why a file named by an exercise input can't be given to the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("there is no home folder to look in")]
+    NoHome,
+    /// Neither a course file nor one of the student's; `example` is a path of the task's kind.
+    #[error("there is no file \"{name}\": give the path of a file, such as {example}")]
+    Missing { name: String, example: &'static str },
+    #[error("{name} is a link to nothing")]
+    DanglingLink {
+        name: String,
+        source: std::io::Error,
+    },
+    #[error("{name} is a link to {}, outside the course folder: a course can only use its own files", .target.display())]
+    OutsideCourse { name: String, target: PathBuf },
+    /// A file of the built-in course couldn't be written out to the cache folder.
+    #[error("can't write {} for the pipeline: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// Whether the task's text inputs are file paths.
 pub fn takes_files(task: Task) -> bool {
     matches!(
@@ -25,7 +48,7 @@ pub fn resolve_inputs(
     course: &Course,
     task: Task,
     texts: &[String],
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, MediaError> {
     if !takes_files(task) {
         return Ok(texts.to_vec());
     }
@@ -35,9 +58,9 @@ pub fn resolve_inputs(
         .collect()
 }
 
-fn resolve(course: &Course, task: Task, name: &str) -> Result<String, String> {
+fn resolve(course: &Course, task: Task, name: &str) -> Result<String, MediaError> {
     if let Some(rest) = name.strip_prefix("~/") {
-        let home = dirs::home_dir().ok_or("there is no home folder to look in")?;
+        let home = dirs::home_dir().ok_or(MediaError::NoHome)?;
         return Ok(home.join(rest).display().to_string());
     }
     let path = Path::new(name);
@@ -57,38 +80,40 @@ fn resolve(course: &Course, task: Task, name: &str) -> Result<String, String> {
         Some(p) => Ok(p.display().to_string()),
         // Not a course file: a file of the student's, from where the tutor was started.
         None if path.exists() => Ok(name.to_string()),
-        None => Err(format!(
-            "there is no file \"{name}\": give the path of a file, such as {}",
-            match task {
+        None => Err(MediaError::Missing {
+            name: name.to_string(),
+            example: match task {
                 Task::ImageClassification => "~/Pictures/cat.jpg",
                 _ => "~/Music/clip.wav",
-            }
-        )),
+            },
+        }),
     }
 }
 
 /// `name` in the course folder, refused when it is a link out of the folder.
-fn in_folder(dir: &Path, name: &str) -> Result<Option<PathBuf>, String> {
+fn in_folder(dir: &Path, name: &str) -> Result<Option<PathBuf>, MediaError> {
     let path = dir.join(name);
     let Ok(meta) = std::fs::symlink_metadata(&path) else {
         return Ok(None);
     };
     if meta.file_type().is_symlink() {
-        let target =
-            std::fs::canonicalize(&path).map_err(|_| format!("{name} is a link to nothing"))?;
+        let target = std::fs::canonicalize(&path).map_err(|source| MediaError::DanglingLink {
+            name: name.to_string(),
+            source,
+        })?;
         let inside = std::fs::canonicalize(dir).is_ok_and(|root| target.starts_with(root));
         if !inside {
-            return Err(format!(
-                "{name} is a link to {}, outside the course folder: a course can only use its own files",
-                target.display()
-            ));
+            return Err(MediaError::OutsideCourse {
+                name: name.to_string(),
+                target,
+            });
         }
     }
     Ok(path.is_file().then_some(path))
 }
 
 /// A file of the built-in course, written once to the cache folder so a pipeline can open it.
-fn embedded(name: &str) -> Result<Option<PathBuf>, String> {
+fn embedded(name: &str) -> Result<Option<PathBuf>, MediaError> {
     let Some(bytes) = source::embedded_bytes(name) else {
         return Ok(None);
     };
@@ -112,7 +137,10 @@ fn embedded(name: &str) -> Result<Option<PathBuf>, String> {
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &path)
     };
-    write().map_err(|e| format!("can't write {} for the pipeline: {e}", path.display()))?;
+    write().map_err(|source| MediaError::Write {
+        path: path.clone(),
+        source,
+    })?;
     Ok(Some(path))
 }
 
@@ -139,12 +167,16 @@ mod tests {
         let got = resolve_inputs(&c, t, &["media/a.wav".into()]).unwrap();
         assert_eq!(got, [dir.path().join("media/a.wav").display().to_string()]);
         // `..` never reaches a course file; such a path that doesn't exist is an error.
-        let err = resolve_inputs(&c, t, &["../nope/x.wav".into()]).unwrap_err();
+        let err = resolve_inputs(&c, t, &["../nope/x.wav".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("no file \"../nope/x.wav\""), "{err}");
         assert!(err.ends_with("such as ~/Music/clip.wav"), "{err}");
         // A missing picture gets a picture as its example.
         let img = Task::ImageClassification;
-        let err = resolve_inputs(&c, img, &["nope.jpg".into()]).unwrap_err();
+        let err = resolve_inputs(&c, img, &["nope.jpg".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.ends_with("such as ~/Pictures/cat.jpg"), "{err}");
         // Absolute paths are the student's own.
         assert_eq!(
@@ -167,7 +199,9 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("secret.wav"), dir.path().join("s.wav"))
             .unwrap();
         let c = course(Some(dir.path().to_path_buf()));
-        let err = resolve_inputs(&c, Task::ImageClassification, &["s.wav".into()]).unwrap_err();
+        let err = resolve_inputs(&c, Task::ImageClassification, &["s.wav".into()])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("outside the course folder"), "{err}");
     }
 }

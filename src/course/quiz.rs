@@ -24,7 +24,7 @@ pub fn convert(
         ),
         Some(id) => {
             if let Err(m) = ids::check(id) {
-                report.error(doc.value_pos("id"), m);
+                report.error(doc.value_pos("id"), m.to_string());
             }
         }
     }

@@ -4,7 +4,7 @@
 //! course folder (links to outside refused), up to a size cap.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::domain::repo_id as ids;
 
@@ -59,45 +59,57 @@ pub fn model_problem(model: &ModelRef) -> Option<String> {
     }
 }
 
+/// Why a course file can't be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("can't read this file: {0}")]
+    Io(#[source] std::io::Error),
+    #[error(
+        "this file is a link to nothing: remove it or point it at a file in the course folder"
+    )]
+    DanglingLink(#[source] std::io::Error),
+    #[error("this file is a link to {}, outside the course folder: a course can only use its own files", .0.display())]
+    OutsideFolder(PathBuf),
+    #[error("this file is a link to a folder, not a file")]
+    LinkToFolder,
+    #[error("this file is over {} MB: course files can be at most that big", MAX_FILE_BYTES / (1024 * 1024))]
+    TooBig,
+    #[error("this file is not UTF-8 text: save it as UTF-8")]
+    NotUtf8(#[source] std::str::Utf8Error),
+}
+
 /// Reads `name` in the course folder `dir`: `Ok(None)` when there is no such file; refused when
 /// it is a link to outside the folder, not a file, or larger than [`MAX_FILE_BYTES`].
-pub fn read_in_folder(dir: &Path, name: &str) -> Result<Option<String>, String> {
+pub fn read_in_folder(dir: &Path, name: &str) -> Result<Option<String>, ReadError> {
     let path = dir.join(name);
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("can't read this file: {e}")),
+        Err(e) => return Err(ReadError::Io(e)),
     };
     if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(&path)
-            .map_err(|_| "this file is a link to nothing: remove it or point it at a file in the course folder".to_string())?;
+        let target = std::fs::canonicalize(&path).map_err(ReadError::DanglingLink)?;
         let inside = std::fs::canonicalize(dir).is_ok_and(|root| target.starts_with(root));
         if !inside {
-            return Err(format!(
-                "this file is a link to {}, outside the course folder: a course can only use its own files",
-                target.display()
-            ));
+            return Err(ReadError::OutsideFolder(target));
         }
     }
     if !path.is_file() {
         return if meta.file_type().is_symlink() {
-            Err("this file is a link to a folder, not a file".to_string())
+            Err(ReadError::LinkToFolder)
         } else {
             Ok(None)
         };
     }
-    let file = std::fs::File::open(&path).map_err(|e| format!("can't read this file: {e}"))?;
+    let file = std::fs::File::open(&path).map_err(ReadError::Io)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("can't read this file: {e}"))?;
+        .map_err(ReadError::Io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "this file is over {} MB: course files can be at most that big",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ));
+        return Err(ReadError::TooBig);
     }
     String::from_utf8(bytes)
         .map(Some)
-        .map_err(|_| "this file is not UTF-8 text: save it as UTF-8".to_string())
+        .map_err(|e| ReadError::NotUtf8(e.utf8_error()))
 }

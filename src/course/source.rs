@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
+use super::safety::ReadError;
+
 /// The default course, `lessons/` at build time.
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
 
@@ -51,14 +53,13 @@ impl Source {
     }
 
     /// The text of `name`: `Ok(None)` when there is no such file, `Err` when it can't be read.
-    pub fn read(&self, name: &str) -> Result<Option<String>, String> {
+    pub fn read(&self, name: &str) -> Result<Option<String>, ReadError> {
         match self {
             Source::Embedded => match EMBEDDED.get_file(name) {
                 None => Ok(None),
-                Some(f) => f
-                    .contents_utf8()
+                Some(f) => std::str::from_utf8(f.contents())
                     .map(|s| Some(s.to_string()))
-                    .ok_or_else(not_utf8),
+                    .map_err(ReadError::NotUtf8),
             },
             Source::Folder(dir) => super::safety::read_in_folder(dir, name),
             Source::Memory(files) => Ok(files.get(name).cloned()),
@@ -96,8 +97,4 @@ fn read_names(dir: &Path) -> Vec<String> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .collect()
-}
-
-fn not_utf8() -> String {
-    "this file is not UTF-8 text: save it as UTF-8".to_string()
 }

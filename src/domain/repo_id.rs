@@ -1,29 +1,40 @@
 //! Names that become paths or URLs: Hub repo ids, revisions and file paths inside a repo are
 //! checked here, so nothing a user, a pins file or an archive says can escape the cache folder.
 
+/// A repo id, revision or path in a repo that can't safely become a cache path or URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// More than `owner/name`.
+    #[error("\"{0}\" is not a Hub repo id (expected owner/name)")]
+    TooManyParts(String),
+    /// A part that is empty, `.`/`..`, has `--` or a character outside letters, digits, `-_.`.
+    #[error("\"{0}\" is not a Hub repo id (expected owner/name, made of letters, digits, - _ .)")]
+    BadRepoId(String),
+    #[error("\"{0}\" is not a usable revision (letters, digits, - _ . only)")]
+    BadRevision(String),
+    #[error("\"{0}\" is not a file path inside a model repo")]
+    BadPath(String),
+}
+
 /// Checks a Hub repo id: `name` or `owner/name`, each part made of letters, digits, `-`, `_`, `.`.
-pub fn check_repo_id(id: &str) -> Result<(), String> {
+pub fn check_repo_id(id: &str) -> Result<(), IdError> {
     let parts: Vec<&str> = id.split('/').collect();
     if parts.len() > 2 {
-        return Err(format!(
-            "\"{id}\" is not a Hub repo id (expected owner/name)"
-        ));
+        return Err(IdError::TooManyParts(id.to_string()));
     }
     for part in &parts {
         let ok_chars = part
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if part.is_empty() || !ok_chars || *part == "." || *part == ".." || part.contains("--") {
-            return Err(format!(
-                "\"{id}\" is not a Hub repo id (expected owner/name, made of letters, digits, - _ .)"
-            ));
+            return Err(IdError::BadRepoId(id.to_string()));
         }
     }
     Ok(())
 }
 
 /// Checks a revision used as a snapshot folder name (a commit hash or a content hash).
-pub fn check_revision(rev: &str) -> Result<(), String> {
+pub fn check_revision(rev: &str) -> Result<(), IdError> {
     let ok = !rev.is_empty()
         && rev.len() <= 100
         && rev != "."
@@ -34,16 +45,14 @@ pub fn check_revision(rev: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "\"{rev}\" is not a usable revision (letters, digits, - _ . only)"
-        ))
+        Err(IdError::BadRevision(rev.to_string()))
     }
 }
 
 /// Checks and normalises a file path inside a repo (`1_Pooling/config.json`): relative, `/`
 /// separated, no `.`/`..`/empty parts, no backslashes.
-pub fn check_repo_path(path: &str) -> Result<String, String> {
-    let bad = || format!("\"{path}\" is not a file path inside a model repo");
+pub fn check_repo_path(path: &str) -> Result<String, IdError> {
+    let bad = || IdError::BadPath(path.to_string());
     if path.is_empty() || path.starts_with('/') || path.contains('\\') || path.contains('\0') {
         return Err(bad());
     }

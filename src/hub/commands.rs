@@ -3,8 +3,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
-
 use super::{Provision, ProvisionEvent};
 use crate::domain::ModelRef;
 
@@ -142,7 +140,9 @@ pub fn import_to(
     let mut printer = Printer::new(out, tty);
     let result = provision.import(source, repo, revision, &mut |e| printer.event(e));
     printer.finish();
-    let report = result.with_context(|| format!("importing {source} as {repo}"))?;
+    // One message, not a chain: the errors say their io cause already, and the CLI prints the
+    // whole chain (`{:#}`), which would say it twice.
+    let report = result.map_err(|e| anyhow::anyhow!("importing {source} as {repo}: {e}"))?;
     let total: u64 = report.files.iter().map(|(_, s)| s).sum();
     writeln!(
         out,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::pins::Pins;
+use super::pins::{Pins, PinsError};
 
 /// The Hub, unless HF_ENDPOINT says otherwise.
 pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
@@ -33,7 +33,7 @@ pub struct ProvisionConfig {
     /// The pins (assets/models.yaml unless a test gives others).
     pub pins: Pins,
     /// Set when the embedded pins failed to parse: reported by every call instead of a panic.
-    pub pins_error: Option<String>,
+    pub pins_error: Option<&'static PinsError>,
 }
 
 impl ProvisionConfig {
@@ -43,7 +43,7 @@ impl ProvisionConfig {
     pub fn new(cache_dir: impl Into<PathBuf>) -> ProvisionConfig {
         let (pins, pins_error) = match Pins::embedded() {
             Ok(p) => (p.clone(), None),
-            Err(e) => (Pins::default(), Some(e.clone())),
+            Err(e) => (Pins::default(), Some(e)),
         };
         ProvisionConfig {
             cache_dir: cache_dir.into(),

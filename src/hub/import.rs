@@ -14,7 +14,7 @@ use super::pins::{PackagePin, PinnedModel};
 use super::resolve::{count, lock, open_package};
 use super::source::{self, Entry, PipWheel, Source};
 use super::{Provision, ProvisionError, ProvisionEvent};
-use crate::domain::repo_id as ids;
+use crate::domain::repo_id::{self as ids, IdError};
 
 /// What an import put in the cache.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +45,9 @@ pub enum ImportError {
         file: String,
         err: StoreError,
     },
+    /// A revision or a file path in the source that can't be a Hub repo's.
+    #[error(transparent)]
+    Id(#[from] IdError),
     #[error("{0}")]
     Other(String),
 }
@@ -136,7 +139,7 @@ pub fn import_unpinned(
     events: &mut dyn FnMut(ProvisionEvent),
 ) -> Result<ImportReport, ImportError> {
     if let Some(r) = revision {
-        ids::check_revision(r).map_err(ImportError::Other)?;
+        ids::check_revision(r)?;
     }
     let label = source.label();
     let entries = source.entries().to_vec();
@@ -148,7 +151,7 @@ pub fn import_unpinned(
     let mut stored = Vec::new();
     for e in &selected {
         let rel = e.path[root.len()..].to_string();
-        let rel = ids::check_repo_path(&rel).map_err(ImportError::Other)?;
+        let rel = ids::check_repo_path(&rel)?;
         let mut reader = source
             .open(&e.path)
             .map_err(|err| ImportError::Other(format!("{label}: {rel}: {err}")))?;
@@ -287,9 +290,9 @@ pub(super) fn import_source(
     revision: Option<&str>,
     events: &mut dyn FnMut(ProvisionEvent),
 ) -> Result<ImportReport, ProvisionError> {
-    ids::check_repo_id(repo_id).map_err(ProvisionError::Other)?;
+    ids::check_repo_id(repo_id)?;
     if let Some(r) = revision {
-        ids::check_revision(r).map_err(ProvisionError::Other)?;
+        ids::check_revision(r)?;
     }
     let repo = RepoDir::new(&p.config().cache_dir, repo_id);
     let pin = p
@@ -314,15 +317,12 @@ pub(super) fn import_source(
                     version,
                     prefix: String::new(),
                 };
-                let (z, keep) = open_package(p, &pkg, events).map_err(ProvisionError::Other)?;
+                let (z, keep) = open_package(p, &pkg, events)?;
                 (Box::new(z), keep)
             }
             None => {
                 let path = expand_home(source_spec);
-                (
-                    source::open_path(&path).map_err(ProvisionError::Other)?,
-                    None,
-                )
+                (source::open_path(&path)?, None)
             }
         };
     let lock = lock(&repo, events)?;

@@ -21,12 +21,15 @@ pub mod source;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::domain::repo_id::IdError;
 use crate::domain::ModelRef;
 
 pub use cache::CachedRepo;
 pub use config::ProvisionConfig;
 pub use import::ImportReport;
-pub use pins::{PackagePin, PinnedFile, PinnedModel, Pins};
+pub use pins::{PackagePin, PinProblem, PinnedFile, PinnedModel, Pins, PinsError};
+pub use resolve::PackageError;
+pub use source::{OpenError, PipError};
 
 /// What provisioning reports while it works (shown by the shell and the CLI).
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +62,18 @@ pub enum ProvisionError {
         source_label: String,
         detail: String,
     },
+    /// The embedded pins (assets/models.yaml) didn't parse.
+    #[error(transparent)]
+    Pins(&'static PinsError),
+    /// A model id, revision or file name that can't be a Hub repo's.
+    #[error(transparent)]
+    Id(#[from] IdError),
+    /// A package to import from couldn't be fetched or opened.
+    #[error(transparent)]
+    Package(#[from] PackageError),
+    /// A folder or archive to import from couldn't be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
     #[error("{0}")]
     Other(String),
 }

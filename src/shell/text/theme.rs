@@ -42,8 +42,7 @@ impl Theme {
         }
         match flag.or(env_theme) {
             None => Ok(Theme::Dark),
-            Some(name) => Theme::parse(name)
-                .ok_or_else(|| UnknownTheme(name.to_string())),
+            Some(name) => Theme::parse(name).ok_or_else(|| UnknownTheme(name.to_string())),
         }
     }
 
