@@ -48,8 +48,8 @@ pub enum WeightFormat {
 }
 
 impl WeightFormat {
-    /// `HFTUTOR_WEIGHTS` = `native` (default in release builds; also `q4_1`) | `f32` (default in
-    /// debug builds) | `q8_0` | `stored` (candle's own kernels on the file as stored).
+    /// `HFTUTOR_WEIGHTS` = `native` (the default; also `q4_1`) | `f32` | `q8_0` | `stored`
+    /// (candle's own kernels on the file as stored).
     pub fn from_env() -> WeightFormat {
         match std::env::var("HFTUTOR_WEIGHTS")
             .ok()
@@ -60,8 +60,7 @@ impl WeightFormat {
             Some("stored") | Some("as-stored") => WeightFormat::AsStored,
             Some("native") | Some("q4_1") => WeightFormat::Native,
             Some("f32") => WeightFormat::F32,
-            // Our kernels are built unoptimised in debug builds (tests): candle's f32 is faster there.
-            _ if cfg!(debug_assertions) => WeightFormat::F32,
+            // Debug and test builds too: the kernels' crate is optimised in every profile.
             _ => WeightFormat::Native,
         }
     }
