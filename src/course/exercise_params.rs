@@ -1,5 +1,5 @@
-//! An exercise's `params:` block and which task each setting belongs to: the rules shared by
-//! `params:` keys and input fields with `param:`.
+//! An exercise's `params:` block and which task each setting belongs to (from the task registry,
+//! `domain::task::TASKS`): the rules shared by `params:` keys and input fields with `param:`.
 
 use crate::domain::params;
 use crate::domain::ParamError;
@@ -29,33 +29,14 @@ enum SettingError {
     NoLabelSlot(String),
 }
 
-/// The tasks a setting works with.
-fn tasks_of(key: &str) -> &'static [Task] {
-    match key {
-        "max_new_tokens" => &[
-            Task::TextGeneration,
-            Task::Summarization,
-            Task::Translation,
-            Task::AutomaticSpeechRecognition,
-        ],
-        "context" => &[Task::QuestionAnswering],
-        "targets" => &[Task::FillMask],
-        "aggregation_strategy" => &[Task::TokenClassification],
-        "num_beams" => &[
-            Task::Summarization,
-            Task::Translation,
-            Task::AutomaticSpeechRecognition,
-        ],
-        "language" => &[Task::AutomaticSpeechRecognition],
-        "multi_label" | "hypothesis_template" => &[Task::ZeroShotClassification],
-        // temperature, top_k, top_p, seed, chat, system
-        _ => &[Task::TextGeneration],
-    }
+/// The tasks a setting works with, from the task registry, in `Task::ALL` order.
+fn tasks_of(key: &str) -> Vec<Task> {
+    Task::ALL.iter().copied().filter(|t| t.takes(key)).collect()
 }
 
 /// Whether setting `key` does something for `task`.
 pub fn fits(key: &str, task: Task) -> bool {
-    tasks_of(key).contains(&task)
+    task.takes(key)
 }
 
 /// Why `key` doesn't fit `task`: "only … uses it (task is …)".

@@ -1,4 +1,5 @@
 //! The cli tests, one crate so CI links them once.
+mod architecture;
 mod classroom;
 mod commands;
 mod export_space;

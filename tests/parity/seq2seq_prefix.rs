@@ -1,4 +1,4 @@
-//! seq2seq_search with a forced prefix (Whisper's language, task and `<|notimestamps|>` tokens):
+//! Beam search (decode/beam_search.rs) with a forced prefix (Whisper's language, task and `<|notimestamps|>` tokens):
 //! a toy model whose scores ignore the prompt's length must give the same greedy and beam-search
 //! ids with or without a prefix, so lengths and length penalties count generated tokens only, as
 //! transformers' `decoder_prompt_len` does.

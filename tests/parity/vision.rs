@@ -2,7 +2,7 @@
 //! ResNetForImageClassification models (bottleneck and basic layers) made with transformers
 //! (tests/fixtures/parity/make_vision_fixtures.py), loaded through the normal `--model FOLDER`
 //! path. Given transformers' own pixel values the logits agree within 1e-4; our preprocessing
-//! (image_preprocess.rs + PIL-exact resizing) gives transformers' PIL-backend pixel values, and
+//! (preprocess/image.rs + PIL-exact resizing) gives transformers' PIL-backend pixel values, and
 //! the whole pipeline gives its labels exactly and its scores within the tolerances below.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Weights in every form a Hub repo keeps them (src/pipelines/weights.rs): a tiny random Marian
+//! Weights in every form a Hub repo keeps them (src/inference/arch/weights.rs): a tiny random Marian
 //! saved as pytorch_model.bin only (like the opus-mt repos) and a tiny random BERT classifier in
 //! three safetensors shards (tests/fixtures/parity/make_weights_formats_fixtures.py) give
 //! transformers' outputs through the normal loading path — from a folder, from the cache offline,

@@ -1,6 +1,6 @@
 //! `text-generation` from a plain safetensors folder (a local folder, or a Hub id without a GGUF
 //! file): reads config.json's `architectures` to pick the forward pass (llama-family:
-//! `llama_safetensors`, GPT-2: `gpt2_model`), the tokenizer.json, the chat template and the
+//! `llama_safetensors`, GPT-2: `gpt2`), the tokenizer.json, the chat template and the
 //! end-of-text tokens, and hands them to the same `Generator` the GGUF models use.
 
 use std::path::{Path, PathBuf};

@@ -1,4 +1,5 @@
-//! GPT-2 (GPT2LMHeadModel) from safetensors, with a KV cache: learned position embeddings,
+//! GPT-2 (GPT2LMHeadModel) from safetensors, with a KV cache (our own: candle_transformers has no
+//! GPT-2 language model; checked against transformers by tests/parity/causal_lm.rs): learned position embeddings,
 //! pre-norm blocks, Conv1D weights stored [in, out] (so `x · W + b`), the tanh GELU (`gelu_new`),
 //! and the output layer tied to the token embeddings (`wte`), as transformers runs it.
 

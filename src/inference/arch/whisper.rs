@@ -1,6 +1,6 @@
 //! Whisper's encoder–decoder (transformers' WhisperForConditionalGeneration weights and names),
 //! with the exact (erf) GELU transformers uses, a decoder cache that follows beams, and the
-//! cross-attention keys/values computed once per 30 s clip. Decoding lives in seq2seq_search.
+//! cross-attention keys/values computed once per 30 s clip. Decoding lives in decode/beam_search.rs.
 
 use candle_core::{Device, Module, Result, Tensor};
 use candle_nn::{

@@ -1,7 +1,7 @@
 //! `image-classification`: says what a picture shows, as labels with probabilities, like
 //! transformers' pipeline: ViT (`ViTForImageClassification`, candle-transformers' vit, whose
-//! weight names are transformers') or ResNet (`ResNetForImageClassification`, resnet_hf.rs);
-//! preprocessing from preprocessor_config.json (image_preprocess.rs); softmax (sigmoid for one
+//! weight names are transformers') or ResNet (`ResNetForImageClassification`, arch/resnet.rs);
+//! preprocessing from preprocessor_config.json (preprocess/image.rs); softmax (sigmoid for one
 //! label), labels from `id2label`, the `top_k` best (5 unless asked, as transformers).
 
 use std::path::Path;

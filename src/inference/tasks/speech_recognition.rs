@@ -1,7 +1,7 @@
 //! `automatic-speech-recognition`: a wav file in, `{"text"}` out, with a Whisper encoder–decoder
-//! (whisper_model.rs) decoded as transformers' `generate` does it: the forced prefix,
+//! (arch/whisper.rs) decoded as transformers' `generate` does it: the forced prefix,
 //! `suppress_tokens` / `begin_suppress_tokens`, language detection for multilingual models
-//! without `--language`, greedy or beam search (seq2seq_search.rs; the pipeline's default is 5
+//! without `--language`, greedy or beam search (decode/beam_search.rs; the pipeline's default is 5
 //! beams unless generation_config.json sets `num_beams`), stop at `<|endoftext|>` or
 //! `max_new_tokens`. Clips over 30 s are transcribed 30 s at a time and the pieces joined (said
 //! in `last_notes`).

@@ -1,4 +1,4 @@
-//! `train-classifier`: the student's own examples train a classification head live (src/train),
+//! `train-classifier`: the student's own examples train a classification head live (inference/train),
 //! which is then tested on a held-out set it never saw (assets/teach/sport-vs-food.tsv). Text
 //! input i holds the examples of the set's i-th label, separated by `;` or new lines.
 

@@ -59,7 +59,7 @@ pub type PanelKey = (usize, String);
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     None,
-    /// The inputs were refused before any job (checks::prepare's message, or no model).
+    /// The inputs were refused before any job (attempt::start's message, or no model).
     Refused(String),
     /// Nothing ran yet, for a reason that is not a mistake (a download to agree to first).
     Notice(String),

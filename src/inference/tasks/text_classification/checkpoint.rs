@@ -2,7 +2,7 @@
 //! `BertForSequenceClassification` (pooler + classifier) or `DistilBertForSequenceClassification`
 //! (pre_classifier + ReLU + classifier): softmax (sigmoid for one label), labels from `id2label`,
 //! every label likeliest first, cut to `top_k` when given. The course's default
-//! (MiniLM + the shipped sentiment head, classify.rs) is untouched.
+//! (MiniLM + the shipped sentiment head, text_classification/head.rs) is untouched.
 
 use candle_core::{Module, Tensor};
 use candle_nn::{linear, Linear};

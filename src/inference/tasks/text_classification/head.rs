@@ -1,5 +1,5 @@
 //! `text-classification` (alias `sentiment-analysis`): sentence embeddings through a small trained
-//! head (src/train) give each label a probability, like transformers' text-classification
+//! head (inference/train) give each label a probability, like transformers' text-classification
 //! pipeline. The default head is the shipped sentiment one (POSITIVE / NEGATIVE).
 
 use crate::domain::LabelScore;
