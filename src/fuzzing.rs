@@ -1,5 +1,5 @@
 //! Fuzz entry points: what a teacher's file or a student's typing reaches, as functions of raw
-//! bytes. The cargo-fuzz targets in tests/fuzz/ call these, and tests/fuzz_regressions.rs
+//! bytes. The cargo-fuzz targets in tests/fuzz/ call these, and tests/course/fuzz_regressions.rs
 //! replays the kept seeds through them, so a crash found once stays fixed.
 //!
 //! Each function must return normally on every input: a panic is the bug being hunted.

@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::domain::task::Input;
 use crate::domain::Task;
 
 use super::source;
@@ -37,10 +38,7 @@ pub enum MediaError {
 
 /// Whether the task's text inputs are file paths.
 pub fn takes_files(task: Task) -> bool {
-    matches!(
-        task,
-        Task::AutomaticSpeechRecognition | Task::ImageClassification
-    )
+    matches!(task.spec().input, Input::AudioFiles | Input::ImageFiles)
 }
 
 /// The inputs as paths for a file-taking task (others are returned as they are).
@@ -82,8 +80,8 @@ fn resolve(course: &Course, task: Task, name: &str) -> Result<String, MediaError
         None if path.exists() => Ok(name.to_string()),
         None => Err(MediaError::Missing {
             name: name.to_string(),
-            example: match task {
-                Task::ImageClassification => "~/Pictures/cat.jpg",
+            example: match task.spec().input {
+                Input::ImageFiles => "~/Pictures/cat.jpg",
                 _ => "~/Music/clip.wav",
             },
         }),

@@ -7,7 +7,7 @@ Run by hand on a quiet machine (run.py may call `main()` and print the two table
     python3 tests/bench/shell_bench.py                  # both parts
     python3 tests/bench/shell_bench.py --startup-only   # skip the cargo build of the frame test
 
-(a) Frame time: runs `HFTUTOR_BENCH=1 cargo test --release --test shell_frame_time` (every step of
+(a) Frame time: runs `HFTUTOR_BENCH=1 cargo test --release --test shell frame_time` (every step of
     every lesson drawn 30 times on ratatui's TestBackend at 80x24 and 200x60) and prints its table.
 (b) Start-up to first frame: spawns the release binary in a pseudo-terminal (Python's `pty`) of
     80x24 and 200x60, with a fresh HFTUTOR_HOME and HF_HUB_OFFLINE=1, and times from spawn to the
@@ -45,7 +45,7 @@ ESCAPES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|_[^
 def frame_table():
     """Runs the Rust frame-time test and returns its Markdown table lines."""
     env = dict(os.environ, HFTUTOR_BENCH="1")
-    cmd = ["cargo", "test", "--release", "--quiet", "--test", "shell_frame_time", "--", "--nocapture"]
+    cmd = ["cargo", "test", "--release", "--quiet", "--test", "shell", "frame_time", "--", "--nocapture"]
     p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     if p.returncode != 0:
         return [f"frame test failed: {p.stderr.strip().splitlines()[-1:] or p.returncode}"]

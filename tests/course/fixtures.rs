@@ -1,7 +1,7 @@
 //! The lesson format against its fixtures: every valid course loads with no problem at all, and
 //! every invalid one gives exactly the problems in its `expected.txt` (`file:line:col: message`).
 //! After changing a message on purpose, rewrite the expected files with
-//! `HFTUTOR_BLESS=1 cargo test --test course_fixtures` and review the diff.
+//! `HFTUTOR_BLESS=1 cargo test --test course fixtures` and review the diff.
 
 use std::path::{Path, PathBuf};
 

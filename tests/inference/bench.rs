@@ -1,4 +1,4 @@
-//! Measurements, not checks: `cargo test --release --test pipelines_bench -- --ignored --nocapture`
+//! Measurements, not checks: `cargo test --release --test inference bench -- --ignored --nocapture`
 //! (set RAYON_NUM_THREADS to compare thread counts). Prints load time, resident memory,
 //! embeddings/s, and prompt/decode tokens/s of SmolLM2 for each way of holding its weights, with
 //! how many greedy tokens agree with transformers (tests/fixtures/parity/smollm_tokens.json).

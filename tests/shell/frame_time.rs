@@ -4,7 +4,7 @@
 //! timed is asserted); with it, it prints a Markdown table (median, p99, worst screen) that
 //! tests/bench/shell_bench.py reads:
 //!
-//!     HFTUTOR_BENCH=1 cargo test --release --test shell_frame_time -- --nocapture
+//!     HFTUTOR_BENCH=1 cargo test --release --test shell frame_time -- --nocapture
 
 use std::time::{Duration, Instant};
 
