@@ -10,7 +10,7 @@ pub use prepare::PrepareError;
 use crate::checks::{self, Verdict};
 use crate::course::media::MediaError;
 use crate::course::{AnswerCheck, AnswerRules, Course, Exercise};
-use crate::domain::{JobRequest, ModelRef, PipelineOutput, Prepared};
+use crate::domain::{InputError, JobRequest, ModelRef, PipelineOutput, Prepared, TaskInput};
 use crate::progress::Progress;
 
 /// An attempt ready to run: what the student's values became, and the job that runs them.
@@ -51,6 +51,9 @@ pub fn prepare(exercise: &Exercise, values: &[String]) -> Result<Prepared, Prepa
 pub enum AttemptError {
     #[error(transparent)]
     Input(#[from] PrepareError),
+    /// The inputs don't make what the task takes (zero-shot without labels…).
+    #[error(transparent)]
+    Task(#[from] InputError),
     /// A picture or clip the values name can't be used (missing, outside the course…).
     #[error(transparent)]
     Media(#[from] MediaError),
@@ -69,7 +72,7 @@ pub fn start(
     let job = JobRequest {
         task: exercise.task,
         model,
-        inputs: prepared.texts.clone(),
+        input: TaskInput::from_inputs(exercise.task, &prepared.texts, &prepared.params)?,
         params: prepared.params.clone(),
         runs: prepared.runs.max(1),
     };

@@ -13,6 +13,7 @@ use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
+use crate::domain::TaskInput;
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference;
 use crate::present;
@@ -164,7 +165,9 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
             .collect(),
         _ => args.inputs.clone(),
     };
-    let output = pipeline.run(&inputs, &params, 1, &mut on_stream)?;
+    // --labels go first, as a lesson's labels field does; --context is in `params`.
+    let input = TaskInput::from_inputs(task, &inputs, &params)?;
+    let output = pipeline.run_input(&input, &params, 1, &mut on_stream)?;
     for note in pipeline.last_notes() {
         eprintln!("{note}");
     }

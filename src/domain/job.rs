@@ -1,14 +1,14 @@
 //! What an attempt is made of: the student's values prepared into texts and settings, and the
 //! job sent to the model worker (one task, one model, the inputs and settings).
 
-use super::{ModelRef, RunParams, Task};
+use super::{ModelRef, RunParams, Task, TaskInput};
 
 /// A pipeline run asked of the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobRequest {
     pub task: Task,
     pub model: ModelRef,
-    pub inputs: Vec<String>,
+    pub input: TaskInput,
     pub params: RunParams,
     pub runs: usize,
 }

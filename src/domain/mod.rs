@@ -3,6 +3,7 @@
 //! tokio or file I/O here, and nothing from the rest of the crate: everything else depends on this.
 
 pub mod corpus;
+pub mod input;
 pub mod job;
 pub mod model_ref;
 pub mod output;
@@ -10,6 +11,7 @@ pub mod params;
 pub mod repo_id;
 pub mod task;
 
+pub use input::{InputError, TaskInput};
 pub use job::{JobRequest, Prepared};
 pub use model_ref::ModelRef;
 pub use output::*;

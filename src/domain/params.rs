@@ -62,7 +62,7 @@ impl Param {
 /// How many tokens text generation writes when nobody says (the course's default).
 pub const DEFAULT_MAX_NEW_TOKENS: usize = 40;
 
-/// Settings for one run. Fields that don't apply to a task are ignored by it.
+/// Settings for one run. Which ones a lesson may give each task is in the task registry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunParams {
     pub max_new_tokens: usize,
@@ -80,7 +80,8 @@ pub struct RunParams {
     pub targets: Vec<String>,
     /// token-classification: how tokens are grouped into entities.
     pub aggregation_strategy: Aggregation,
-    /// question-answering: the text the answers are looked for in (the inputs are questions).
+    /// question-answering: a lesson's or the command line's context setting; `TaskInput::from_inputs`
+    /// makes it part of the task's input, which is what the pipeline reads.
     pub context: String,
     /// automatic-speech-recognition: the spoken language (`en`), for multilingual Whisper models.
     pub language: Option<String>,

@@ -53,7 +53,7 @@ impl Loaded {
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         let pipeline = self.get(job.task, &job.model, provision, events)?;
-        pipeline.run(&job.inputs, &job.params, job.runs.max(1), stream)
+        pipeline.run_input(&job.input, &job.params, job.runs.max(1), stream)
     }
 
     /// Drops `job`'s pipeline (after a panic inside it, it may be half-updated).

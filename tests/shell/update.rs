@@ -30,7 +30,7 @@ fn enter_submits_a_job_on_the_course_default_model() {
     assert_eq!(job.task, Task::SentenceSimilarity);
     assert_eq!(job.model, ModelRef::new(MINILM));
     assert_eq!(
-        job.inputs,
+        job.input.texts(),
         vec![
             "I love this course.".to_string(),
             "This class is wonderful.".to_string()

@@ -2,6 +2,7 @@
 //! encoder, pool over the attention mask and L2-normalise, exactly as sentence-transformers does;
 //! plus the `feature-extraction` and `sentence-similarity` pipelines built on it.
 
+use crate::domain::TaskInput;
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
@@ -298,13 +299,14 @@ impl Pipeline for EmbeddingPipeline {
         self.task
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         _params: &RunParams,
         _runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         self.notes.clear();
         self.notes.extend(self.embedder.weights_note.take());
         if self.task == Task::SentenceSimilarity && inputs.len() < 2 {

@@ -8,6 +8,7 @@ use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
+use crate::domain::TaskInput;
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::arch::bert_heads::{truncation_note, Encoder, MlmHead};
 use crate::inference::model_error;
@@ -163,13 +164,14 @@ impl Pipeline for FillMaskPipeline {
         Task::FillMask
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         self.notes.clear();
         let targets = self.target_ids(&params.targets)?;
         let top_k = params.top_k.unwrap_or(DEFAULT_TOP_K).max(1);

@@ -4,6 +4,7 @@
 //! preprocessing from preprocessor_config.json (preprocess/image.rs); softmax (sigmoid for one
 //! label), labels from `id2label`, the `top_k` best (5 unless asked, as transformers).
 
+use crate::domain::TaskInput;
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
@@ -228,13 +229,14 @@ impl Pipeline for ImageClassificationPipeline {
     }
 
     /// `inputs` are image file paths; each gets its `top_k` likeliest labels.
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         if inputs.is_empty() {
             return Err(PipelineError::BadInput(
                 "give the path of an image file".into(),

@@ -4,6 +4,7 @@
 //! in overlapping windows (doc stride), softmax over context tokens, spans of at most 15 tokens
 //! widened to whole words, equal answers merged.
 
+use crate::domain::TaskInput;
 use candle_core::{Module, D};
 use candle_nn::{linear, Linear};
 use tokenizers::{Encoding, TruncationDirection, TruncationParams, TruncationStrategy};
@@ -229,19 +230,23 @@ impl Pipeline for QuestionAnsweringPipeline {
         Task::QuestionAnswering
     }
 
-    /// Each input is a question about `params.context`.
-    fn run(
+    /// Each question is answered from the context.
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let (questions, context): (&[String], &str) = match input {
+            TaskInput::Questions { questions, context } => (questions, context),
+            // Texts alone: questions about the context setting.
+            other => (other.texts(), &params.context),
+        };
         self.notes.clear();
         let mut out = Vec::new();
-        for question in inputs {
-            let (answers, windows) =
-                self.answer(question, &params.context, params.top_k.unwrap_or(1))?;
+        for question in questions {
+            let (answers, windows) = self.answer(question, context, params.top_k.unwrap_or(1))?;
             if windows > 1 && self.notes.is_empty() {
                 self.notes.push(format!(
                     "the context is longer than the {} tokens the model reads at once, so it \

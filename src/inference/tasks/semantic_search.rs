@@ -8,6 +8,7 @@ use crate::domain::RunParams;
 use crate::domain::SearchHit;
 use crate::domain::Stream;
 use crate::domain::Task;
+use crate::domain::TaskInput;
 use crate::inference::tasks::embeddings::{cosine, Embedder};
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
@@ -35,13 +36,14 @@ impl Pipeline for SearchPipeline {
         Task::SemanticSearch
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         _params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         if inputs.len() > 1 {
             return Err(PipelineError::BadInput(
                 "semantic search takes one query at a time".into(),

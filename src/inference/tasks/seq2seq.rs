@@ -9,6 +9,7 @@
 //! ("summarize: ", "translate English to French: ") goes in front of each text. Marian models
 //! translate one fixed language pair and have no prefix; `--src-lang`/`--tgt-lang` are ignored.
 
+use crate::domain::TaskInput;
 use candle_core::{DType, Device};
 use serde_json::Value;
 
@@ -313,13 +314,14 @@ impl Pipeline for Seq2SeqPipeline {
         self.task
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         self.notes.clear();
         self.notes.extend(self.weights_note.take());
         let p = &params.seq2seq;

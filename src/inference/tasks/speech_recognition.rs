@@ -6,6 +6,7 @@
 //! `max_new_tokens`. Clips over 30 s are transcribed 30 s at a time and the pieces joined (said
 //! in `last_notes`).
 
+use crate::domain::TaskInput;
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
@@ -352,13 +353,14 @@ impl Pipeline for SpeechRecognitionPipeline {
         Task::AutomaticSpeechRecognition
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         self.notes.clear();
         if inputs.is_empty() {
             return Err(PipelineError::BadInput(

@@ -3,6 +3,7 @@
 //! in the model's chat template), greedy or sampled decoding token by token with a KV cache,
 //! streaming, stop at end of text or max tokens, and speed measurements.
 
+use crate::domain::TaskInput;
 use std::path::Path;
 use std::time::Instant;
 
@@ -313,13 +314,14 @@ impl Pipeline for GenerationPipeline {
     /// Each input is a prompt; each prompt runs `runs` times (seed + i when a seed is set, a fresh
     /// random seed otherwise). Entries come prompt by prompt; `Stream::Text::run` is the entry's
     /// index. A cancel stops all remaining runs.
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         if inputs.is_empty() {
             return Err(PipelineError::BadInput(
                 "there is no prompt: type one".into(),

@@ -3,6 +3,7 @@
 //! `aggregation_strategy` none / simple / first / average / max do (the grouping that
 //! transformers' old `grouped_entities=True` gave).
 
+use crate::domain::TaskInput;
 use candle_core::{Module, D};
 use candle_nn::{linear, Linear};
 use tokenizers::Decoder;
@@ -254,13 +255,14 @@ impl Pipeline for TokenClassificationPipeline {
         Task::TokenClassification
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         let mut out = Vec::new();
         for text in inputs {
             out.push(self.entities(text, params.aggregation_strategy)?);

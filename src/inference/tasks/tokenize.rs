@@ -1,6 +1,7 @@
 //! The `tokenize` pipeline: the tokens and ids a model's tokenizer makes of a text, for models with
 //! a `tokenizer.json` (BERT, …) and GGUF models (tokenizer rebuilt from the file's metadata) alike.
 
+use crate::domain::TaskInput;
 use tokenizers::Tokenizer;
 
 use crate::domain::ModelRef;
@@ -91,13 +92,14 @@ impl Pipeline for TokenizePipeline {
         Task::Tokenize
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         _params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         if inputs.is_empty() || inputs.iter().all(|t| t.is_empty()) {
             return Err(PipelineError::BadInput(
                 "there is no text to tokenize: type some".into(),

@@ -7,6 +7,7 @@ use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
+use crate::domain::TaskInput;
 use crate::domain::TrainReport;
 use crate::inference::tasks::embeddings::Embedder;
 use crate::inference::train::{self, parse_examples, TrainError, TrainOptions};
@@ -99,13 +100,14 @@ impl Pipeline for TeachPipeline {
         Task::TrainClassifier
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         _params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         if inputs.len() != self.labels.len() {
             return Err(PipelineError::BadInput(format!(
                 "give one field of examples per label ({}), not {}",

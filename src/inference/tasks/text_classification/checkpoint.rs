@@ -4,6 +4,7 @@
 //! every label likeliest first, cut to `top_k` when given. The course's default
 //! (MiniLM + the shipped sentiment head, text_classification/head.rs) is untouched.
 
+use crate::domain::TaskInput;
 use candle_core::{Module, Tensor};
 use candle_nn::{linear, Linear};
 use serde_json::Value;
@@ -163,13 +164,14 @@ impl Pipeline for SequenceClassificationPipeline {
         Task::TextClassification
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         let mut out = Vec::new();
         for text in inputs {
             let mut labels = self.classify(text)?;

@@ -8,6 +8,7 @@ use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
+use crate::domain::TaskInput;
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::model_error;
 use crate::inference::tasks::embeddings::Embedder;
@@ -66,13 +67,14 @@ impl Pipeline for ClassifyPipeline {
         Task::TextClassification
     }
 
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         _params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
+        let inputs = input.texts();
         let out = self.embedder.embed(inputs)?;
         Ok(PipelineOutput::Labels(
             out.vectors.iter().map(|v| ranked(&self.head, v)).collect(),

@@ -3,11 +3,13 @@
 //! to the text win. Cosine similarities, times [`SCALE`], go through softmax so the scores add up
 //! to 1, as in transformers' output `{sequence, labels, scores}`.
 
+use crate::domain::input::split_labels;
 use crate::domain::PipelineOutput;
 use crate::domain::RunParams;
 use crate::domain::Stream;
 use crate::domain::Task;
 use crate::domain::ZeroShotResult;
+use crate::domain::{InputError, TaskInput};
 use crate::inference::tasks::embeddings::{cosine, Embedder};
 use crate::inference::train::softmax;
 use crate::inference::Pipeline;
@@ -22,16 +24,11 @@ pub const MAX_LABELS: usize = 10;
 
 /// Splits "sport, politics, food" into labels; says what is wrong when they won't do.
 pub fn parse_labels(text: &str) -> Result<Vec<String>, PipelineError> {
-    let mut labels: Vec<String> = Vec::new();
-    for l in text
-        .split([',', ';', '\n'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        if !labels.iter().any(|x| x.eq_ignore_ascii_case(l)) {
-            labels.push(l.to_string());
-        }
-    }
+    check_labels(split_labels(text))
+}
+
+/// The candidate labels if there are enough and not too many; else what is wrong with them.
+pub fn check_labels(labels: Vec<String>) -> Result<Vec<String>, PipelineError> {
     if labels.len() < 2 {
         return Err(PipelineError::BadInput(
             "type at least two labels, separated by commas, like: sport, music, food".into(),
@@ -62,17 +59,17 @@ impl Pipeline for ZeroShotPipeline {
     }
 
     /// `inputs[0]`: the candidate labels, comma-separated; the rest: the texts to classify.
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         _params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
-        let (first, texts) = inputs.split_first().ok_or_else(|| {
-            PipelineError::BadInput("type the labels first, then a text to classify".into())
-        })?;
-        let labels = parse_labels(first)?;
+        let TaskInput::Labeled { labels, texts } = input else {
+            return Err(InputError::NoLabels.into());
+        };
+        let labels = check_labels(labels.clone())?;
         if texts.is_empty() {
             return Err(PipelineError::BadInput(
                 "there is no text to classify: the first input holds the labels, the next ones the texts".into(),

@@ -9,6 +9,8 @@
 //! Suggested real model: cross-encoder/nli-MiniLM2-L6-H768 (a 6-layer RoBERTa-architecture
 //! cross-encoder, about 330 MB in float32; transformers' default facebook/bart-large-mnli is 1.6 GB).
 
+use crate::domain::input::split_labels;
+use crate::domain::{InputError, TaskInput};
 use candle_core::Tensor;
 use serde_json::Value;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
@@ -70,16 +72,11 @@ pub fn is_checkpoint(
 
 /// Splits "sport, politics" into labels (one is enough here, as in transformers).
 pub fn parse_labels(text: &str) -> Result<Vec<String>, PipelineError> {
-    let mut labels: Vec<String> = Vec::new();
-    for l in text
-        .split([',', ';', '\n'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        if !labels.iter().any(|x| x.eq_ignore_ascii_case(l)) {
-            labels.push(l.to_string());
-        }
-    }
+    check_labels(split_labels(text))
+}
+
+/// The candidate labels if there are enough and not too many; else what is wrong with them.
+pub fn check_labels(labels: Vec<String>) -> Result<Vec<String>, PipelineError> {
     if labels.is_empty() {
         return Err(PipelineError::BadInput(
             "type the labels first, separated by commas, like: sport, music, food".into(),
@@ -222,18 +219,18 @@ impl Pipeline for NliZeroShotPipeline {
     }
 
     /// `inputs[0]`: the candidate labels, comma-separated; the rest: the texts to classify.
-    fn run(
+    fn run_input(
         &mut self,
-        inputs: &[String],
+        input: &TaskInput,
         params: &RunParams,
         _runs: usize,
         _stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         self.notes.clear();
-        let (first, texts) = inputs.split_first().ok_or_else(|| {
-            PipelineError::BadInput("type the labels first, then a text to classify".into())
-        })?;
-        let labels = parse_labels(first)?;
+        let TaskInput::Labeled { labels, texts } = input else {
+            return Err(InputError::NoLabels.into());
+        };
+        let labels = check_labels(labels.clone())?;
         if texts.is_empty() {
             return Err(PipelineError::BadInput(
                 "there is no text to classify: the first input holds the labels, the next ones the texts".into(),
