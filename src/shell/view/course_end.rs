@@ -141,5 +141,5 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
             format!(" {} ", strings::COURSE_END_TITLE),
             th.bold(),
         )));
-    super::scrolled(frame, area, block, text, scroll, max, inner_h, th);
+    super::scrolled(frame, area, block, text, (scroll, max), inner_h, th);
 }

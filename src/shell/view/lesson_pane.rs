@@ -72,5 +72,5 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
             th.border()
         })
         .title(Line::from(Span::styled(title, th.bold())));
-    super::scrolled(frame, area, block, text, scroll, max, inner_h, th);
+    super::scrolled(frame, area, block, text, (scroll, max), inner_h, th);
 }

@@ -209,14 +209,14 @@ pub fn draw_with_pictures(frame: &mut Frame, app: &App) -> Vec<graphics::Drawn> 
     pictures
 }
 
-/// Draws the visible window of a scrolled text in `block`, with "more above/below" marks.
+/// Draws the visible window of a scrolled text in `block`, with "more above/below" marks:
+/// `(scroll, max)` is where the window starts and how far it can go.
 pub(crate) fn scrolled(
     frame: &mut Frame,
     area: Rect,
     mut block: ratatui::widgets::Block<'static>,
     text: Vec<Line<'static>>,
-    scroll: usize,
-    max: usize,
+    (scroll, max): (usize, usize),
     inner_h: usize,
     th: Theme,
 ) {
