@@ -1,5 +1,5 @@
-//! The `check:` block of an exercise: which conditions exist, which tasks each fits, and the
-//! rules on their values (bounds in range, min ≤ max, a regex that compiles…).
+//! The `check:` block of an exercise: which conditions it has (the tasks each fits are in the task
+//! registry, `domain::TaskSpec::checks`), and the rules on their values (bounds in range, min ≤ max, a regex that compiles…).
 
 use crate::domain::Task;
 
@@ -9,66 +9,6 @@ use super::raw::{RawBounds, RawCheck, Texts};
 use super::report::Report;
 use super::types::{Agreement, Bounds, Check};
 use super::yaml_doc::YamlDoc;
-
-/// Every check, with the tasks it works with (`None`: any task).
-pub const CHECKS: [(&str, Option<&[Task]>); 18] = [
-    (
-        "similarity",
-        Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
-    ),
-    (
-        "similarity_gap",
-        Some(&[Task::SentenceSimilarity, Task::FeatureExtraction]),
-    ),
-    ("contains", Some(TEXTUAL)),
-    ("not_contains", Some(TEXTUAL)),
-    ("input_not_contains", None),
-    ("regex", Some(TEXTUAL)),
-    ("words", Some(WRITING)),
-    ("tokens", Some(&[Task::TextGeneration, Task::Tokenize])),
-    ("pieces_in_a_word", Some(&[Task::Tokenize])),
-    ("runs_agree", Some(&[Task::TextGeneration])),
-    ("shared_words", None),
-    ("same_words", None),
-    ("distinct_inputs", None),
-    ("label", Some(CLASSIFYING)),
-    ("score", Some(CLASSIFYING)),
-    ("rank", Some(&[Task::SemanticSearch])),
-    ("accuracy", Some(&[Task::TrainClassifier])),
-    ("entities", Some(&[Task::TokenClassification])),
-];
-
-/// The tasks whose output has a text to look into (`contains`, `not_contains`, `regex`): the
-/// generated text, the tokens, the model's guess, the entities found, the answer, the transcript.
-const TEXTUAL: &[Task] = &[
-    Task::TextGeneration,
-    Task::Tokenize,
-    Task::FillMask,
-    Task::TokenClassification,
-    Task::QuestionAnswering,
-    Task::Summarization,
-    Task::Translation,
-    Task::AutomaticSpeechRecognition,
-];
-
-/// The tasks that write text whose words can be counted.
-const WRITING: &[Task] = &[
-    Task::TextGeneration,
-    Task::QuestionAnswering,
-    Task::Summarization,
-    Task::Translation,
-    Task::AutomaticSpeechRecognition,
-];
-
-/// The tasks whose output is labels with scores (for fill-mask: the guesses; for
-/// question-answering: the answer).
-pub(crate) const CLASSIFYING: &[Task] = &[
-    Task::TextClassification,
-    Task::ZeroShotClassification,
-    Task::ImageClassification,
-    Task::FillMask,
-    Task::QuestionAnswering,
-];
 
 /// What the check needs to know about the rest of the exercise.
 pub struct Context {
@@ -127,9 +67,12 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
     }
     if let Some(task) = ctx.task {
         for name in &set {
-            let fits = CHECKS.iter().find(|(n, _)| n == name).and_then(|(_, t)| *t);
-            if let Some(tasks) = fits.filter(|t| !t.contains(&task)) {
-                let names: Vec<&str> = tasks.iter().map(|t| t.name()).collect();
+            if !task.judged_by(name) {
+                let names: Vec<&str> = Task::ALL
+                    .iter()
+                    .filter(|t| t.judged_by(name))
+                    .map(|t| t.name())
+                    .collect();
                 report.error(
                     doc.pos(&format!("check.{name}")),
                     format!(

@@ -268,7 +268,7 @@ fn inputs(
                 return None;
             };
             if param == Param::Prediction {
-                if let Some(task) = task.filter(|t| !check_spec::CLASSIFYING.contains(t)) {
+                if let Some(task) = task.filter(|t| !t.gives_labels()) {
                     report.error(pos, format!("input \"{label}\" is a prediction, but task {task} gives no label to compare it with: use it with text-classification, zero-shot-classification, image-classification, fill-mask or question-answering"));
                 }
             } else if let Some(task) = task.filter(|t| !super::exercise_params::fits(param.name(), *t)) {

@@ -29,7 +29,6 @@ mod yaml_tree;
 use std::path::Path;
 
 pub use answers::{AnswerCheck, AnswerRules};
-pub use check_spec::CHECKS;
 pub use types::*;
 
 use source::Source;

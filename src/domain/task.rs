@@ -91,7 +91,23 @@ pub struct TaskSpec {
     pub output: OutputKind,
     /// The exercise `params:` keys (and `param:` fields) that do something for it.
     pub settings: &'static [&'static str],
+    /// The `check:` conditions that judge its output, beyond `ANY_TASK_CHECKS`.
+    pub checks: &'static [&'static str],
 }
+
+/// The `check:` conditions that fit every task (they look at the inputs, not the output).
+pub const ANY_TASK_CHECKS: &[&str] = &[
+    "input_not_contains",
+    "shared_words",
+    "same_words",
+    "distinct_inputs",
+];
+
+/// Checks on a text in the output (the generated text, the tokens, the guess, the entities, the
+/// answer, the transcript).
+const TEXT: [&str; 3] = ["contains", "not_contains", "regex"];
+/// Checks on labels with scores.
+const LABELS: [&str; 2] = ["label", "score"];
 
 const GENERATION_SETTINGS: &[&str] = &[
     "max_new_tokens",
@@ -113,6 +129,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Embeddings,
         settings: &[],
+        checks: &["similarity", "similarity_gap"],
     },
     TaskSpec {
         task: Task::SentenceSimilarity,
@@ -121,6 +138,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::FirstAgainstOthers,
         output: OutputKind::Similarities,
         settings: &[],
+        checks: &["similarity", "similarity_gap"],
     },
     TaskSpec {
         task: Task::TextGeneration,
@@ -129,6 +147,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Generations,
         settings: GENERATION_SETTINGS,
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "words", "tokens", "runs_agree"],
     },
     TaskSpec {
         task: Task::Tokenize,
@@ -137,6 +156,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Tokens,
         settings: &[],
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "tokens", "pieces_in_a_word"],
     },
     TaskSpec {
         task: Task::TextClassification,
@@ -145,6 +165,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Labels,
         settings: &[],
+        checks: &LABELS,
     },
     TaskSpec {
         task: Task::ZeroShotClassification,
@@ -153,6 +174,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::LabelsThenTexts,
         output: OutputKind::ZeroShot,
         settings: &["multi_label", "hypothesis_template"],
+        checks: &LABELS,
     },
     TaskSpec {
         task: Task::SemanticSearch,
@@ -161,6 +183,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Ranking,
         settings: &[],
+        checks: &["rank"],
     },
     TaskSpec {
         task: Task::TrainClassifier,
@@ -169,6 +192,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::ExamplesPerLabel,
         output: OutputKind::Trained,
         settings: &[],
+        checks: &["accuracy"],
     },
     TaskSpec {
         task: Task::FillMask,
@@ -177,6 +201,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::FillMask,
         settings: &["targets"],
+        checks: &[TEXT[0], TEXT[1], TEXT[2], LABELS[0], LABELS[1]],
     },
     TaskSpec {
         task: Task::TokenClassification,
@@ -185,6 +210,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Entities,
         settings: &["aggregation_strategy"],
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "entities"],
     },
     TaskSpec {
         task: Task::QuestionAnswering,
@@ -193,6 +219,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::QuestionsInContext,
         output: OutputKind::Answers,
         settings: &["context"],
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "words", LABELS[0], LABELS[1]],
     },
     TaskSpec {
         task: Task::Summarization,
@@ -201,6 +228,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Seq2Seq,
         settings: SEQ2SEQ_SETTINGS,
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "words"],
     },
     TaskSpec {
         task: Task::Translation,
@@ -209,6 +237,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::Texts,
         output: OutputKind::Seq2Seq,
         settings: SEQ2SEQ_SETTINGS,
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "words"],
     },
     TaskSpec {
         task: Task::AutomaticSpeechRecognition,
@@ -217,6 +246,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::AudioFiles,
         output: OutputKind::Transcriptions,
         settings: &["max_new_tokens", "num_beams", "language"],
+        checks: &[TEXT[0], TEXT[1], TEXT[2], "words"],
     },
     TaskSpec {
         task: Task::ImageClassification,
@@ -225,6 +255,7 @@ pub const TASKS: [TaskSpec; 15] = [
         input: Input::ImageFiles,
         output: OutputKind::Labels,
         settings: &[],
+        checks: &LABELS,
     },
 ];
 
@@ -274,6 +305,16 @@ impl Task {
     /// Whether a lesson setting (`params:` key or `param:` field) does something for this task.
     pub fn takes(self, setting: &str) -> bool {
         self.spec().settings.contains(&setting)
+    }
+
+    /// Whether a `check:` condition can judge this task's output (or its inputs).
+    pub fn judged_by(self, check: &str) -> bool {
+        ANY_TASK_CHECKS.contains(&check) || self.spec().checks.contains(&check)
+    }
+
+    /// Whether the output has a label with a score (so a student's prediction can be compared).
+    pub fn gives_labels(self) -> bool {
+        self.spec().checks.contains(&"label")
     }
 
     /// The model kind the task runs on: embedding tasks share one loaded model.

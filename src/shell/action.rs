@@ -88,7 +88,7 @@ pub enum Action {
     /// Saving progress failed: the message to show.
     SaveFailed(String),
     /// `Effect::ExportSpace` was carried out: the folder written, or why it failed.
-    SpaceExported(Result<crate::shell::state::export::SpaceWritten, String>),
+    SpaceExported(Result<crate::shell::state::export::SpaceWritten, crate::space::ExportError>),
     /// `Effect::Play` could not start the player.
     PlayFailed(String),
     /// Live preview: the course folder changed and was loaded again (or has errors).

@@ -74,7 +74,7 @@ fn lessons(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Up | KeyCode::Char('k') => Action::ListUp,
         KeyCode::Down | KeyCode::Char('j') => Action::ListDown,
         KeyCode::Enter | KeyCode::Right | KeyCode::Char(' ') => {
-            Action::OpenLesson(app.list_selected)
+            Action::OpenLesson(app.reading.list_selected)
         }
         KeyCode::Char('e') => Action::ShowCourseEnd,
         KeyCode::Esc | KeyCode::Left | KeyCode::Char('l') | KeyCode::Tab => Action::HideLessons,

@@ -16,7 +16,7 @@ use crate::domain::Task;
 pub const GRADIO_VERSION: &str = "5.9.1";
 
 /// Why a Space could not be exported.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum ExportError {
     #[error("“{0}” is not LESSON/EXERCISE, e.g. meaning-as-numbers/close-pair")]
     BadName(String),
@@ -34,6 +34,8 @@ pub enum ExportError {
     Unsupported(String),
     #[error("{path}: {message}")]
     Write { path: PathBuf, message: String },
+    #[error("couldn't start writing the Space: {0}")]
+    Thread(String),
 }
 
 /// The three files of a Space.

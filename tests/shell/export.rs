@@ -163,6 +163,7 @@ fn an_unwritable_folder_falls_back_to_the_data_folder() {
     let Action::SpaceExported(Err(message)) = action else {
         panic!("expected an error, got {action:?}");
     };
+    let message = message.to_string();
     assert!(message.contains("not-a-folder/spaces"), "{message}");
 }
 
@@ -185,8 +186,11 @@ fn the_status_line_says_where_the_space_went() {
         "{screen}"
     );
 
-    app.update(Action::SpaceExported(Err("disk full".into())));
+    app.update(Action::SpaceExported(Err(hftutor::space::ExportError::Write {
+        path: "spaces".into(),
+        message: "disk full".into(),
+    })));
     let status = app.status().expect("a status");
     assert_eq!(status.kind, StatusKind::Error);
-    assert_eq!(status.text, "Could not save the Space: disk full");
+    assert_eq!(status.text, "Could not save the Space: spaces: disk full");
 }

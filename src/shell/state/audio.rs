@@ -58,7 +58,7 @@ impl App {
     pub(crate) fn play_clip(&mut self) -> Vec<Effect> {
         let clip = self
             .active_exercise()
-            .and_then(|(key, _)| self.exercises.get(&key))
+            .and_then(|(key, _)| self.panes.exercises.get(&key))
             .and_then(|ui| ui.charts.clips.last())
             .map(|c| c.path.clone());
         match (clip, self.audio_player.clone()) {

@@ -10,12 +10,47 @@ use crate::domain::Stream;
 use crate::worker::{JobError, WorkerEvent};
 
 use crate::shell::action::{Action, Effect};
-use crate::shell::state::{App, ExerciseUi, Focus, Outcome, Panel, PanelKey, Running, StatusKind};
+use std::collections::HashMap;
+
+use crate::shell::state::{
+    App, ExerciseUi, Focus, Outcome, Panel, PanelKey, QuizUi, Running, StatusKind,
+};
 use crate::shell::text::graphemes::{self, byte_at};
 use crate::shell::text::strings;
 
 /// The most characters one input box holds (a long prompt fits; a 100 KB paste does not).
 pub const MAX_FIELD_CHARS: usize = 4000;
+
+/// The course's exercise and quiz panels: what each holds, which one of the step is active, and
+/// how far the active one is scrolled.
+#[derive(Debug, Clone)]
+pub(crate) struct Panes {
+    /// The active panel among the step's exercises and quizzes.
+    pub(crate) panel: usize,
+    /// Exercise panel scroll, in lines from where it shows by default.
+    pub(crate) panel_offset: isize,
+    pub(crate) exercises: HashMap<PanelKey, ExerciseUi>,
+    pub(crate) quizzes: HashMap<PanelKey, QuizUi>,
+}
+
+impl Panes {
+    /// Activates the next of the step's `n` panels, scrolled to where it shows by default.
+    pub(crate) fn next(&mut self, n: usize) {
+        self.panel = (self.panel + 1) % n.max(1);
+        self.panel_offset = 0;
+    }
+
+    /// Scrolls the active panel by `delta` lines, within `(up, down)`.
+    pub(crate) fn scroll_by(&mut self, delta: isize, (up, down): (isize, isize)) {
+        self.panel_offset = (self.panel_offset + delta).clamp(up, down);
+    }
+
+    /// A new step shows its first panel, unscrolled.
+    pub(crate) fn reset(&mut self) {
+        self.panel = 0;
+        self.panel_offset = 0;
+    }
+}
 
 impl App {
     /// The exercise the keys act on, with its key.
@@ -48,7 +83,7 @@ impl App {
             return vec![];
         };
         let fields = exercise.inputs.len();
-        let Some(ui) = self.exercises.get_mut(&key) else {
+        let Some(ui) = self.panes.exercises.get_mut(&key) else {
             return vec![];
         };
         let mut too_long = false;
@@ -153,7 +188,7 @@ impl App {
             self.set_outcome(&key, Outcome::Refused(strings::WORKER_GONE.to_string()));
             return vec![];
         }
-        let Some(values) = self.exercises.get(&key).map(|ui| ui.values.clone()) else {
+        let Some(values) = self.panes.exercises.get(&key).map(|ui| ui.values.clone()) else {
             return vec![];
         };
         let Some(model) = self.model_for(&exercise) else {
@@ -180,10 +215,10 @@ impl App {
             }
         };
         self.set_outcome(&key, Outcome::None);
-        if let Some(ui) = self.exercises.get_mut(&key) {
+        if let Some(ui) = self.panes.exercises.get_mut(&key) {
             ui.charts.clear();
         }
-        self.panel_offset = 0;
+        self.panes.panel_offset = 0;
         if let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) {
             attempt::record_input(&mut self.progress, &lesson, &key.1, values);
         }
@@ -217,7 +252,7 @@ impl App {
         let Some((key, _)) = self.active_exercise() else {
             return vec![];
         };
-        if let Some(ui) = self.exercises.get_mut(&key) {
+        if let Some(ui) = self.panes.exercises.get_mut(&key) {
             match action {
                 Action::ChartPrev => ui.charts.move_step(-1),
                 Action::ChartNext => ui.charts.move_step(1),
@@ -256,7 +291,7 @@ impl App {
     }
 
     fn set_outcome(&mut self, key: &PanelKey, outcome: Outcome) {
-        if let Some(ui) = self.exercises.get_mut(key) {
+        if let Some(ui) = self.panes.exercises.get_mut(key) {
             ui.outcome = outcome;
         }
     }
@@ -289,7 +324,7 @@ impl App {
             }
             WorkerEvent::Stream { stream, .. } => {
                 running.loading = None;
-                if let Some(ui) = self.exercises.get_mut(&running.key) {
+                if let Some(ui) = self.panes.exercises.get_mut(&running.key) {
                     ui.charts.push(&stream, std::time::Instant::now());
                 }
             }
@@ -332,7 +367,7 @@ impl App {
                 effects.push(self.save());
             }
         }
-        self.panel_offset = 0;
+        self.panes.panel_offset = 0;
         let inputs = running.prepared.texts.clone();
         self.set_outcome(
             &running.key,

@@ -41,7 +41,7 @@ impl App {
             return vec![];
         };
         let values = self
-            .exercise_ui(self.lesson, &exercise.id)
+            .exercise_ui(self.reading.lesson, &exercise.id)
             .map(|ui| ui.values.clone())
             .unwrap_or_default();
         let name = format!("{}-{}", lesson.id, exercise.id);
@@ -59,13 +59,13 @@ impl App {
     }
 
     /// The news of `Effect::ExportSpace`, in the status line.
-    pub(crate) fn space_exported(&mut self, result: Result<SpaceWritten, String>) -> Vec<Effect> {
+    pub(crate) fn space_exported(&mut self, result: Result<SpaceWritten, crate::space::ExportError>) -> Vec<Effect> {
         match result {
             Ok(w) => {
                 let text = strings::space_written(&w.dir.display().to_string(), w.renamed);
                 self.set_status(StatusKind::Info, text);
             }
-            Err(message) => self.set_status(StatusKind::Error, strings::export_failed(&message)),
+            Err(message) => self.set_status(StatusKind::Error, strings::export_failed(&message.to_string())),
         }
         vec![]
     }
@@ -79,7 +79,7 @@ pub fn write_space(job: &SpaceJob, cwd: &Path, home: &Path) -> Action {
     let result = match here {
         Ok(dir) => Ok(dir),
         Err(first) => export_space::write_new(&home.join(SPACES_DIR), &job.name, &job.space)
-            .map_err(|_| first.to_string()),
+            .map_err(|_| first),
     };
     Action::SpaceExported(result.map(|dir| SpaceWritten {
         renamed: dir.file_name().is_some_and(|n| n != job.name.as_str()),

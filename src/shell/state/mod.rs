@@ -10,6 +10,9 @@ pub(crate) mod exercise;
 pub mod export;
 mod navigate;
 mod quiz;
+
+pub(crate) use exercise::Panes;
+pub(crate) use navigate::Reading;
 mod reload;
 
 use std::collections::HashMap;
@@ -121,26 +124,19 @@ pub enum Panel<'a> {
 pub struct App {
     pub(crate) course: Course,
     pub(crate) progress: Progress,
-    pub(crate) lesson: usize,
-    pub(crate) step: usize,
-    pub(crate) scroll: usize,
-    pub(crate) panel: usize,
-    pub(crate) list_selected: usize,
+    /// Where the student is reading (`navigate.rs` owns it).
+    pub(crate) reading: Reading,
+    /// The exercise and quiz panels of the course (`exercise.rs` and `quiz.rs` own them).
+    pub(crate) panes: Panes,
     pub(crate) focus: Focus,
     pub(crate) help: bool,
     pub(crate) status: Option<Status>,
     pub(crate) size: (u16, u16),
     pub(crate) tick: u64,
-    pub(crate) exercises: HashMap<PanelKey, ExerciseUi>,
-    pub(crate) quizzes: HashMap<PanelKey, QuizUi>,
     pub(crate) running: Option<Running>,
     pub(crate) worker_gone: bool,
-    /// Exercise panel scroll, in lines from where it shows by default.
-    pub(crate) panel_offset: isize,
     /// Errors of the last live reload that failed (see `reload.rs`).
     pub(crate) course_errors: Vec<crate::course::Problem>,
-    /// The course-end screen is shown in place of the lesson.
-    pub(crate) course_end: bool,
     /// Models not on this computer yet, and which ones the student agreed to download.
     pub(crate) downloads: crate::shell::state::downloads::Downloads,
     /// The audio player found at start (`audio.rs`), if any.
@@ -199,11 +195,19 @@ impl App {
         let mut app = App {
             course,
             progress,
-            lesson,
-            step: 0,
-            scroll: 0,
-            panel: 0,
-            list_selected: lesson,
+            reading: Reading {
+                lesson,
+                step: 0,
+                scroll: 0,
+                list_selected: lesson,
+                course_end: false,
+            },
+            panes: Panes {
+                panel: 0,
+                panel_offset: 0,
+                exercises,
+                quizzes,
+            },
             focus: Focus::Lesson,
             help: false,
             status: warning.map(|text| Status {
@@ -212,19 +216,15 @@ impl App {
             }),
             size: (80, 24),
             tick: 0,
-            exercises,
-            quizzes,
             running: None,
             worker_gone: false,
-            panel_offset: 0,
             course_errors: Vec::new(),
-            course_end: false,
             downloads: Default::default(),
             audio_player: None,
             theme: Theme::default(),
             pictures: Protocol::HalfBlocks,
         };
-        app.step = app.saved_step(lesson);
+        app.reading.step = app.saved_step(lesson);
         app
     }
 
@@ -258,10 +258,10 @@ impl App {
         self.status.as_ref()
     }
     pub fn lesson_index(&self) -> usize {
-        self.lesson
+        self.reading.lesson
     }
     pub fn step_index(&self) -> usize {
-        self.step
+        self.reading.step
     }
     pub fn running(&self) -> Option<&Running> {
         self.running.as_ref()
@@ -270,25 +270,25 @@ impl App {
         self.help
     }
     pub fn course_end_shown(&self) -> bool {
-        self.course_end
+        self.reading.course_end
     }
     pub fn exercise_ui(&self, lesson: usize, id: &str) -> Option<&ExerciseUi> {
-        self.exercises.get(&(lesson, id.to_string()))
+        self.panes.exercises.get(&(lesson, id.to_string()))
     }
     pub fn quiz_ui(&self, lesson: usize, id: &str) -> Option<&QuizUi> {
-        self.quizzes.get(&(lesson, id.to_string()))
+        self.panes.quizzes.get(&(lesson, id.to_string()))
     }
 
     pub fn current_lesson(&self) -> Option<&Lesson> {
-        self.course.lessons.get(self.lesson)
+        self.course.lessons.get(self.reading.lesson)
     }
     pub fn current_step(&self) -> Option<&Step> {
-        self.current_lesson().and_then(|l| l.steps.get(self.step))
+        self.current_lesson().and_then(|l| l.steps.get(self.reading.step))
     }
 
     /// The exercises and quizzes of the current step, in order.
     pub fn panels(&self) -> Vec<Panel<'_>> {
-        let Some(step) = self.current_step().filter(|_| !self.course_end) else {
+        let Some(step) = self.current_step().filter(|_| !self.reading.course_end) else {
             return Vec::new();
         };
         step.blocks
@@ -304,12 +304,12 @@ impl App {
     /// The panel the keys act on.
     pub fn active_panel(&self) -> Option<Panel<'_>> {
         let panels = self.panels();
-        let i = self.panel.min(panels.len().saturating_sub(1));
+        let i = self.panes.panel.min(panels.len().saturating_sub(1));
         panels.get(i).copied()
     }
 
     pub(crate) fn key(&self, id: &str) -> PanelKey {
-        (self.lesson, id.to_string())
+        (self.reading.lesson, id.to_string())
     }
 
     /// The done / in progress / not started mark of a lesson.
@@ -366,15 +366,15 @@ impl App {
             Action::PageUp => self.scroll_by(-self.page()),
             Action::PageDown => self.scroll_by(self.page()),
             Action::ScrollTop => {
-                self.scroll = 0;
+                self.reading.scroll = 0;
                 vec![]
             }
             Action::ScrollBottom => {
-                self.scroll = view::lesson_scroll_max(self);
+                self.reading.scroll = view::lesson_scroll_max(self);
                 vec![]
             }
             Action::ShowLessons => {
-                self.list_selected = self.lesson;
+                self.reading.list_selected = self.reading.lesson;
                 self.focus = Focus::Lessons;
                 vec![]
             }
@@ -382,20 +382,16 @@ impl App {
                 self.focus = Focus::Lesson;
                 vec![]
             }
-            Action::ListUp => {
-                self.list_selected = self.list_selected.saturating_sub(1);
-                vec![]
-            }
-            Action::ListDown => {
-                let last = self.course.lessons.len().saturating_sub(1);
-                self.list_selected = (self.list_selected + 1).min(last);
+            Action::ListUp | Action::ListDown => {
+                let delta = if action == Action::ListUp { -1 } else { 1 };
+                self.reading.select_by(delta, self.course.lessons.len());
                 vec![]
             }
             Action::OpenLesson(i) => self.open_lesson(i),
             Action::ShowCourseEnd => self.show_course_end(),
             Action::CloseCourseEnd => {
-                self.course_end = false;
-                self.scroll = 0;
+                self.reading.course_end = false;
+                self.reading.scroll = 0;
                 vec![]
             }
             Action::StartTyping
@@ -414,8 +410,7 @@ impl App {
             Action::NextPanel => {
                 let n = self.panels().len();
                 if n > 1 {
-                    self.panel = (self.panel + 1) % n;
-                    self.panel_offset = 0;
+                    self.panes.next(n);
                 } else if matches!(self.active_panel(), Some(Panel::Exercise(_))) {
                     return self.edit(Action::StartTyping);
                 }
@@ -433,16 +428,16 @@ impl App {
             Action::Cancel => self.cancel(),
             Action::Hint => self.hint(),
             Action::PanelUp | Action::PanelDown => {
-                let (up, down) = view::panel_scroll_bounds(self);
+                let bounds = view::panel_scroll_bounds(self);
                 let delta = if action == Action::PanelUp { -1 } else { 1 };
-                self.panel_offset = (self.panel_offset + delta).clamp(up, down);
+                self.panes.scroll_by(delta, bounds);
                 vec![]
             }
             Action::QuizUp | Action::QuizDown | Action::QuizSelect(_) => self.quiz_pick(action),
             Action::QuizAnswer => self.quiz_answer(),
             Action::Resize(w, h) => {
                 self.size = (w, h);
-                self.scroll = self.scroll.min(view::lesson_scroll_max(self));
+                self.reading.scroll = self.reading.scroll.min(view::lesson_scroll_max(self));
                 vec![]
             }
             Action::Tick => {

@@ -5,6 +5,30 @@ use crate::shell::action::Effect;
 use crate::shell::state::{App, Focus, StatusKind};
 use crate::shell::{strings, view};
 
+/// Where the student is: the lesson and step open, how far the text is scrolled, the lesson
+/// list's selection, and whether the course-end screen shows.
+#[derive(Debug, Clone)]
+pub(crate) struct Reading {
+    pub(crate) lesson: usize,
+    pub(crate) step: usize,
+    pub(crate) scroll: usize,
+    pub(crate) list_selected: usize,
+    pub(crate) course_end: bool,
+}
+
+impl Reading {
+    /// Scrolls by `delta` lines, within `0..=max`.
+    pub(crate) fn scroll_by(&mut self, delta: isize, max: usize) {
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// Moves the lesson list's selection by one, within `lessons`.
+    pub(crate) fn select_by(&mut self, delta: isize, lessons: usize) {
+        let last = lessons.saturating_sub(1);
+        self.list_selected = self.list_selected.saturating_add_signed(delta).min(last);
+    }
+}
+
 impl App {
     pub(crate) fn saved_step(&self, lesson: usize) -> usize {
         let Some(l) = self.course.lessons.get(lesson) else {
@@ -20,7 +44,7 @@ impl App {
 
     pub(crate) fn scroll_by(&mut self, delta: isize) -> Vec<Effect> {
         let max = view::lesson_scroll_max(self);
-        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+        self.reading.scroll_by(delta, max);
         vec![]
     }
 
@@ -30,17 +54,17 @@ impl App {
             return vec![];
         };
         let steps = lesson.steps.len();
-        let target = self.step as isize + delta;
+        let target = self.reading.step as isize + delta;
         if target >= 0 && (target as usize) < steps {
-            self.step = target as usize;
-        } else if target < 0 && self.lesson > 0 {
-            self.lesson -= 1;
-            self.step = self
+            self.reading.step = target as usize;
+        } else if target < 0 && self.reading.lesson > 0 {
+            self.reading.lesson -= 1;
+            self.reading.step = self
                 .current_lesson()
                 .map_or(0, |l| l.steps.len().saturating_sub(1));
-        } else if target >= steps as isize && self.lesson + 1 < self.course.lessons.len() {
-            self.lesson += 1;
-            self.step = 0;
+        } else if target >= steps as isize && self.reading.lesson + 1 < self.course.lessons.len() {
+            self.reading.lesson += 1;
+            self.reading.step = 0;
         } else if delta > 0 {
             return self.show_course_end();
         } else {
@@ -55,13 +79,13 @@ impl App {
             return vec![];
         }
         self.focus = Focus::Lesson;
-        self.course_end = false;
-        self.scroll = 0;
-        if i == self.lesson {
+        self.reading.course_end = false;
+        self.reading.scroll = 0;
+        if i == self.reading.lesson {
             return vec![];
         }
-        self.lesson = i;
-        self.step = self.saved_step(i);
+        self.reading.lesson = i;
+        self.reading.step = self.saved_step(i);
         self.entered_step()
     }
 
@@ -70,9 +94,9 @@ impl App {
         if self.course.lessons.is_empty() {
             return vec![];
         }
-        self.course_end = true;
+        self.reading.course_end = true;
         self.focus = Focus::Lesson;
-        self.scroll = 0;
+        self.reading.scroll = 0;
         if self
             .status
             .as_ref()
@@ -92,10 +116,9 @@ impl App {
         {
             self.status = None;
         }
-        self.scroll = 0;
-        self.panel = 0;
-        self.panel_offset = 0;
-        self.list_selected = self.lesson;
+        self.reading.scroll = 0;
+        self.panes.reset();
+        self.reading.list_selected = self.reading.lesson;
         if self.focus == Focus::Typing {
             self.focus = Focus::Lesson;
         }
@@ -103,7 +126,7 @@ impl App {
             return vec![];
         };
         self.progress.current_lesson = Some(id.clone());
-        let step = self.step;
+        let step = self.reading.step;
         let lp = self.progress.lesson_mut(&id);
         lp.step = step;
         lp.steps_seen = lp.steps_seen.max(step + 1);

@@ -11,7 +11,7 @@ impl App {
         };
         let n = quiz.choices.len();
         let key = self.key(&quiz.id);
-        let Some(ui) = self.quizzes.get_mut(&key) else {
+        let Some(ui) = self.panes.quizzes.get_mut(&key) else {
             return vec![];
         };
         match action {
@@ -29,7 +29,7 @@ impl App {
             return vec![];
         };
         let key = self.key(&quiz.id);
-        let Some(selected) = self.quizzes.get(&key).map(|ui| ui.selected) else {
+        let Some(selected) = self.panes.quizzes.get(&key).map(|ui| ui.selected) else {
             return vec![];
         };
         let Some(choice) = quiz.choices.get(selected) else {

@@ -49,56 +49,56 @@ impl App {
             .map(|o| self.course.lessons.iter().position(|l| l.id == o.id))
             .collect();
         let new_index = |li: usize| map.get(li).copied().flatten();
-        for ((li, id), ui) in &old.exercises {
+        for ((li, id), ui) in &old.panes.exercises {
             let Some(ni) = new_index(*li) else { continue };
-            if let Some(slot) = self.exercises.get_mut(&(ni, id.clone())) {
+            if let Some(slot) = self.panes.exercises.get_mut(&(ni, id.clone())) {
                 if slot.values.len() == ui.values.len() {
                     *slot = ui.clone();
                 }
             }
         }
-        for ((li, id), ui) in &old.quizzes {
+        for ((li, id), ui) in &old.panes.quizzes {
             let Some(ni) = new_index(*li) else { continue };
             let choices = self.course.lessons[ni].quizzes().find(|q| q.id == *id);
-            if let (Some(q), Some(slot)) = (choices, self.quizzes.get_mut(&(ni, id.clone()))) {
+            if let (Some(q), Some(slot)) = (choices, self.panes.quizzes.get_mut(&(ni, id.clone()))) {
                 if ui.selected < q.choices.len() {
                     *slot = ui.clone();
                 }
             }
         }
-        let Some(lesson) = new_index(old.lesson) else {
+        let Some(lesson) = new_index(old.reading.lesson) else {
             // The lesson is gone: start at the top of the course.
-            self.lesson = 0;
-            self.step = 0;
-            self.list_selected = 0;
+            self.reading.lesson = 0;
+            self.reading.step = 0;
+            self.reading.list_selected = 0;
             return;
         };
-        self.lesson = lesson;
-        self.list_selected = new_index(old.list_selected).unwrap_or(lesson);
+        self.reading.lesson = lesson;
+        self.reading.list_selected = new_index(old.reading.list_selected).unwrap_or(lesson);
         let steps = &self.course.lessons[lesson].steps;
         let old_title = old.current_step().map(|s| s.title.as_str());
         let same_place = steps
-            .get(old.step)
+            .get(old.reading.step)
             .is_some_and(|s| Some(s.title.as_str()) == old_title);
-        self.step = if same_place {
-            old.step
+        self.reading.step = if same_place {
+            old.reading.step
         } else {
             steps
                 .iter()
                 .position(|s| Some(s.title.as_str()) == old_title)
-                .unwrap_or(old.step.min(steps.len().saturating_sub(1)))
+                .unwrap_or(old.reading.step.min(steps.len().saturating_sub(1)))
         };
-        if self.step == old.step {
-            self.scroll = old.scroll;
-            self.panel_offset = old.panel_offset;
+        if self.reading.step == old.reading.step {
+            self.reading.scroll = old.reading.scroll;
+            self.panes.panel_offset = old.panes.panel_offset;
         }
-        let panels = steps.get(self.step).map_or(0, |s| {
+        let panels = steps.get(self.reading.step).map_or(0, |s| {
             s.blocks
                 .iter()
                 .filter(|b| !matches!(b, Block::Markdown(_)))
                 .count()
         });
-        self.panel = old.panel.min(panels.saturating_sub(1));
+        self.panes.panel = old.panes.panel.min(panels.saturating_sub(1));
         self.help = old.help;
         self.focus = match old.focus {
             Focus::Typing

@@ -134,7 +134,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let inner_h = area.height.saturating_sub(2) as usize;
     let text = lines(app, inner_w);
     let max = text.len().saturating_sub(inner_h);
-    let scroll = app.scroll.min(max);
+    let scroll = app.reading.scroll.min(max);
     let block = Block::bordered()
         .border_style(th.border_focused())
         .title(Line::from(Span::styled(

@@ -358,7 +358,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, exercise: &Exercise, area: Rect
     let pictures = std::mem::take(&mut text.pictures);
     let note = text.hint_note.clone();
     let w = window(&text, inner_h);
-    let skip = (w.auto as isize + app.panel_offset).clamp(0, w.max as isize) as usize;
+    let skip = (w.auto as isize + app.panes.panel_offset).clamp(0, w.max as isize) as usize;
     let cursor = text.cursor.map(|(line, col)| (line - w.head_skip, col));
     let mut visible: Vec<Line<'static>> = text
         .head

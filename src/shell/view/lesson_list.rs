@@ -28,7 +28,7 @@ fn window(app: &App, area: Rect, full: bool) -> (usize, Rect) {
         .title(strings::LESSONS_TITLE)
         .inner(area);
     let selected = if app.focus() == Focus::Lessons {
-        app.list_selected
+        app.reading.list_selected
     } else {
         app.lesson_index()
     };
@@ -67,7 +67,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, area: Rect, full: bool) {
     let height = inner.height as usize;
     let lessons = &app.course().lessons;
     let selected = if focused {
-        app.list_selected
+        app.reading.list_selected
     } else {
         app.lesson_index()
     };
