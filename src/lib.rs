@@ -17,6 +17,7 @@ pub mod hub;
 pub mod inference;
 pub mod present;
 pub mod progress;
+pub mod python;
 pub mod shell;
 pub mod space;
 pub mod threads;

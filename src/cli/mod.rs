@@ -7,6 +7,7 @@ mod export_cmd;
 mod new_cmd;
 mod pipeline_cmd;
 mod progress_cmd;
+mod python_cmd;
 mod schema_cmd;
 mod train_cmd;
 
@@ -48,6 +49,9 @@ pub enum Command {
     },
     /// Run one pipeline headlessly: for scripts, teachers and tests.
     Pipeline(pipeline_cmd::PipelineArgs),
+    /// Run Python (a file, or -c CODE) in the code cell's sandbox: `from transformers import
+    /// pipeline` runs on hftutor's models; prints what CPython would print.
+    Python(python_cmd::PythonArgs),
     /// Write a Gradio Space folder (app.py, requirements.txt, README.md) for an exercise.
     ExportSpace {
         /// The exercise as LESSON/EXERCISE ids, e.g. meaning-as-numbers/close-pair.
@@ -154,6 +158,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(course_cmd::check(dir.as_deref().or(course_dir), format))
         }
         Some(Command::Pipeline(args)) => pipeline_cmd::run(course_dir, args),
+        Some(Command::Python(args)) => python_cmd::run(course_dir, args),
         Some(Command::ExportSpace { exercise, dir }) => {
             export_cmd::run(course_dir, &exercise, &dir)
         }

@@ -1,0 +1,95 @@
+//! The Python code cell: a student's real Python (`from transformers import pipeline` …) run in
+//! pydantic's monty sandbox, a bytecode VM with no file, network or environment access, under
+//! limits on time, memory and recursion. The host modules it imports (`transformers.rs`) run on
+//! hftutor's own pipelines through `Models`, so the cell never touches a model itself.
+//!
+//! `run` gives what CPython would have printed (stdout, and a traceback for an error), the value
+//! of the last expression as a REPL shows it, notes for stderr, and every pipeline call with its
+//! output (which a code exercise's checks judge).
+
+mod errors;
+pub mod local;
+pub mod imports;
+mod session;
+pub mod transformers;
+pub mod values;
+
+use std::time::Duration;
+
+use crate::domain::{JobRequest, ModelRef, PipelineOutput, Task};
+
+pub use session::run;
+
+/// How the sandbox reaches models: the model worker in the tutor, a `Loaded` on the command line.
+pub trait Models {
+    /// The course's model for `task` (what `pipeline(task)` with no model runs).
+    fn course_model(&self, task: Task) -> Option<ModelRef>;
+    /// Runs one pipeline job to its end. The error is shown to the student as the exception's
+    /// message.
+    fn run(&mut self, job: &JobRequest) -> Result<PipelineOutput, ModelError>;
+}
+
+/// Why a model call failed (a missing model, a pipeline error), shown as the Python exception.
+pub type ModelError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The limits a cell runs under.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Time in the Python VM (model calls don't count: they have their own budget below).
+    pub python_time: Duration,
+    /// Wall time of the whole cell, model calls included.
+    pub wall_time: Duration,
+    /// Memory the VM may hold.
+    pub memory_bytes: usize,
+    pub recursion_depth: usize,
+    /// Host calls (pipelines made and called) in one cell.
+    pub host_calls: usize,
+    /// Bytes of printed output kept.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            python_time: Duration::from_secs(2),
+            wall_time: Duration::from_secs(300),
+            memory_bytes: 256 * 1024 * 1024,
+            recursion_depth: 1000,
+            host_calls: 500,
+            output_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// How the code was given, for tracebacks: CPython names a file by its path and `-c` code
+/// `<string>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub code: String,
+    pub file_name: String,
+}
+
+/// One pipeline call the code made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub task: Task,
+    pub model: ModelRef,
+    /// The keyword arguments it was given (with those of `pipeline(…)`).
+    pub keywords: Vec<String>,
+    pub output: PipelineOutput,
+}
+
+/// What one run of a cell gave.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CellRun {
+    /// What `print` wrote.
+    pub stdout: String,
+    /// The value of the last expression, as a REPL shows it (`None` when it is `None` or the
+    /// code doesn't end in an expression).
+    pub last_value: Option<String>,
+    /// The traceback, as CPython prints it, when the code raised.
+    pub error: Option<String>,
+    /// Notes for stderr (which model ran), as transformers prints its own warnings there.
+    pub notes: Vec<String>,
+    pub calls: Vec<Call>,
+}

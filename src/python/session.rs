@@ -1,0 +1,217 @@
+//! One run of a cell: rewrite the host imports, compile in monty, and drive the VM, answering each
+//! pause (a host call, an unknown name, a file or environment access) until it completes.
+
+use std::time::Instant;
+
+use monty::{MontyRun, RunProgress};
+use monty_types::{
+    CompileOptions, DictPairs, ExcType, ExtFunctionResult, MontyClassInstance, MontyClassType,
+    MontyException, MontyObject, MontyUuid, NameLookupResult, PrintWriter, ResourceLimits,
+    ResourceTracker,
+};
+
+use super::transformers::{self, Pipe};
+use super::values::raise;
+use super::{errors, imports, CellRun, Limits, Models, Source};
+
+/// The host function `transformers.pipeline` is called by.
+const PIPELINE: &str = "transformers.pipeline";
+
+/// The host object a hidden global holds.
+fn host_object(object: &str) -> MontyObject {
+    match object {
+        "transformers.pipeline" => function(PIPELINE),
+        // `import transformers`: a module object whose `pipeline` is the host function.
+        "transformers" => MontyObject::ClassInstance(Box::new(MontyClassInstance {
+            class_type: MontyClassType {
+                name: "module".into(),
+                id: MontyUuid::from_u128(0x6866_7475_746f_7200_0000_0000_0000_0001),
+                host_defined: true,
+                is_dataclass: false,
+                attrs: DictPairs::default(),
+            },
+            instance_id: MontyUuid::from_u128(0x6866_7475_746f_7200_0000_0000_0000_0002),
+            attrs: vec![(MontyObject::String("pipeline".into()), function(PIPELINE))].into(),
+        })),
+        _ => MontyObject::None,
+    }
+}
+
+fn function(name: &str) -> MontyObject {
+    MontyObject::Function {
+        name: name.to_string(),
+        docstring: None,
+    }
+}
+
+/// What the host does at a pause.
+enum Answer {
+    Value(MontyObject),
+    /// Raised where the call is; the code may catch it.
+    Raise(MontyException),
+    /// Ends the run; the code can't catch it (a limit).
+    Abort(MontyException),
+}
+
+struct Host<'a> {
+    models: &'a mut dyn Models,
+    pipes: Vec<Pipe>,
+    names: Vec<String>,
+    cell: CellRun,
+    started: Instant,
+    limits: Limits,
+    host_calls: usize,
+}
+
+impl Host<'_> {
+    fn call(&mut self, name: &str, args: &[MontyObject], kwargs: &[(MontyObject, MontyObject)]) -> Answer {
+        self.host_calls += 1;
+        if self.host_calls > self.limits.host_calls {
+            return Answer::Abort(raise(
+                ExcType::RuntimeError,
+                format!("hftutor's sandbox stops a cell after {} model calls", self.limits.host_calls),
+            ));
+        }
+        if self.started.elapsed() > self.limits.wall_time {
+            return Answer::Abort(raise(
+                ExcType::TimeoutError,
+                format!("hftutor's sandbox stops a cell after {} s", self.limits.wall_time.as_secs()),
+            ));
+        }
+        if name == PIPELINE {
+            return match transformers::make_pipeline(args, kwargs, &*self.models) {
+                Ok((pipe, notes)) => {
+                    for n in notes {
+                        if !self.cell.notes.contains(&n) {
+                            self.cell.notes.push(n);
+                        }
+                    }
+                    let callable = pipe.callable_name(self.pipes.len());
+                    self.pipes.push(pipe);
+                    Answer::Value(function(&callable))
+                }
+                Err(e) => Answer::Raise(e),
+            };
+        }
+        let found = self
+            .pipes
+            .iter()
+            .enumerate()
+            .find(|(i, p)| p.callable_name(*i) == name)
+            .map(|(_, p)| p.clone());
+        match found {
+            Some(pipe) => {
+                match transformers::call(&pipe, args, kwargs, self.models, &mut self.cell.calls) {
+                    Ok(v) => Answer::Value(v),
+                    Err(e) => Answer::Raise(e),
+                }
+            }
+            // A name the code calls but never defined.
+            None => Answer::Raise(errors::name_error(name, &self.names)),
+        }
+    }
+}
+
+/// Runs `source` in the sandbox, its host modules on `models`.
+pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun {
+    let mut cell = CellRun::default();
+    let rewritten = match imports::rewrite(&source.code) {
+        Ok(r) => r,
+        Err(p) => {
+            cell.error = Some(errors::import_problem(&p, &source.file_name, &source.code));
+            return cell;
+        }
+    };
+    let mut globals: Vec<(String, MontyObject)> = Vec::new();
+    for b in &rewritten.bindings {
+        let g = b.global();
+        if !globals.iter().any(|(n, _)| *n == g) {
+            globals.push((g, host_object(&b.object)));
+        }
+    }
+    let (names, objects): (Vec<String>, Vec<MontyObject>) = globals.into_iter().unzip();
+    let program = match MontyRun::new(
+        rewritten.source,
+        &source.file_name,
+        names,
+        CompileOptions::default(),
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            cell.error = Some(errors::format(&e));
+            return cell;
+        }
+    };
+    let tracker = ResourceTracker::new(
+        ResourceLimits::default()
+            .max_duration(limits.python_time)
+            .max_memory(limits.memory_bytes)
+            .max_recursion_depth(limits.recursion_depth),
+    );
+    let mut out = String::new();
+    let cap = Some(limits.output_bytes);
+    let mut host = Host {
+        models,
+        pipes: Vec::new(),
+        names: imports::identifiers(&source.code),
+        cell,
+        started: Instant::now(),
+        limits,
+        host_calls: 0,
+    };
+    let mut progress = program.start(objects, tracker, PrintWriter::CollectString(&mut out, cap));
+    loop {
+        let step = match progress {
+            Err(e) => {
+                host.cell.error = Some(errors::format(&e));
+                break;
+            }
+            Ok(step) => step,
+        };
+        progress = match step {
+            RunProgress::Complete(value) => {
+                if value != MontyObject::None {
+                    host.cell.last_value = Some(value.py_repr());
+                }
+                break;
+            }
+            RunProgress::FunctionCall(call) => {
+                let answer = if call.object_id.is_some() {
+                    Answer::Raise(raise(ExcType::AttributeError, format!("no method '{}' here", call.function_name)))
+                } else {
+                    host.call(&call.function_name, &call.args, &call.kwargs)
+                };
+                let pw = PrintWriter::CollectString(&mut out, cap);
+                match answer {
+                    Answer::Value(v) => call.resume(ExtFunctionResult::Return(v), pw),
+                    Answer::Raise(e) => call.resume(ExtFunctionResult::Error(e), pw),
+                    Answer::Abort(e) => call.abort(e, pw),
+                }
+            }
+            RunProgress::NameLookup(lookup) => {
+                let answer = if lookup.object_id().is_some() {
+                    NameLookupResult::Undefined
+                } else {
+                    NameLookupResult::Error(errors::name_error(&lookup.name, &host.names))
+                };
+                lookup.resume(answer, PrintWriter::CollectString(&mut out, cap))
+            }
+            RunProgress::OsCall(os) => {
+                let e = raise(
+                    ExcType::PermissionError,
+                    "hftutor's sandbox has no files, network or environment: give the code its text directly",
+                );
+                os.resume(ExtFunctionResult::Error(e), PrintWriter::CollectString(&mut out, cap))
+            }
+            RunProgress::ResolveFutures(_) => {
+                host.cell.error = Some(errors::format(&raise(
+                    ExcType::NotImplementedError,
+                    "hftutor's sandbox doesn't run async code",
+                )));
+                break;
+            }
+        };
+    }
+    host.cell.stdout = out;
+    host.cell
+}
