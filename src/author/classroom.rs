@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
+use crate::present::safe;
 use crate::progress::{LessonState, Progress};
 
 /// The `format` of an export this version writes and reads.
@@ -236,8 +237,8 @@ impl ClassReport {
 
     fn cells(row: &Row) -> [String; 6] {
         [
-            row.lesson.clone(),
-            row.item.clone(),
+            safe::line(&row.lesson).into_owned(),
+            safe::line(&row.item).into_owned(),
             row.kind.to_string(),
             format!("{}/{}", row.done, row.students),
             row.mean_attempts.map_or("-".into(), |m| format!("{m:.1}")),

@@ -1,6 +1,8 @@
 //! Command-line interface: clap definitions and dispatch. Each command is a thin call into the
 //! library, so tests can reach every behaviour without the binary.
 
+#[macro_use]
+mod out;
 mod class_cmd;
 mod course_cmd;
 mod export_cmd;
@@ -129,7 +131,7 @@ pub fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            errln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
