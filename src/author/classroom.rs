@@ -301,10 +301,18 @@ impl ClassReport {
     }
 }
 
+/// A text cell for a spreadsheet: quoted when it holds a comma, a quote or a line break, and
+/// neutralised with a leading `'` when it starts like a formula (`= + - @`, or a tab or CR that
+/// a spreadsheet skips before one), so `=HYPERLINK(…)` from a student's file stays text.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }
