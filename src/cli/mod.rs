@@ -127,7 +127,11 @@ pub enum ModelsAction {
 /// Runs the CLI; errors are printed as `error: …` with exit status 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::threads::apply(crate::threads::choose(cli.threads));
+    let threads = crate::threads::choose_noted(cli.threads);
+    if let Some(note) = &threads.note {
+        errln!("note: {note}");
+    }
+    crate::threads::apply(threads.threads);
     match dispatch(cli) {
         Ok(code) => code,
         Err(err) => {

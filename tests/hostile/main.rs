@@ -8,5 +8,5 @@ mod csv;
 // mod sampling;
 // mod scores;
 mod terminal;
-// mod threads;
+mod threads;
 mod tutor_screen;
