@@ -6,7 +6,7 @@ mod csv;
 // mod images;
 // mod nesting;
 // mod sampling;
-// mod scores;
+mod scores;
 mod terminal;
 mod threads;
 mod tutor_screen;
