@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 
 use super::course_cmd::load_course;
@@ -99,6 +100,12 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
             names.join(", ")
         );
     };
+    // Sampling settings are checked before a model is loaded, against a lesson's bounds.
+    crate::domain::params::temperature(args.temperature)
+        .with_context(|| format!("--temperature {}", args.temperature))?;
+    if let Some(p) = args.top_p {
+        crate::domain::params::top_p(p).with_context(|| format!("--top-p {p}"))?;
+    }
     let model = match &args.model {
         Some(id) => ModelRef {
             id: id.clone(),

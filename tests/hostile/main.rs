@@ -5,7 +5,7 @@ mod common;
 mod csv;
 // mod images;
 // mod nesting;
-// mod sampling;
+mod sampling;
 mod scores;
 mod terminal;
 mod threads;
