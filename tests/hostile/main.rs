@@ -4,7 +4,7 @@
 mod common;
 mod csv;
 // mod images;
-// mod nesting;
+mod nesting;
 mod sampling;
 mod scores;
 mod terminal;

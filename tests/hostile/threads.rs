@@ -13,7 +13,8 @@ fn absurd_thread_counts_are_capped_with_a_note() {
     let model = fixture("bert_cls");
     let m = model.to_str().expect("path");
     let run = ["pipeline", "text-classification", "--model", m, "I love it"];
-    let cases: [(&[&str], &[(&str, &str)]); 4] = [
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let cases: [Case; 4] = [
         (&["--threads", "2000"], &[]),
         (&["--threads", "100000"], &[]),
         (&["--threads", "18446744073709551615"], &[]),
