@@ -3,7 +3,7 @@
 //! nothing reaches the terminal that it would interpret. One crate so CI links them once.
 mod common;
 mod csv;
-// mod images;
+mod images;
 mod nesting;
 mod sampling;
 mod scores;
