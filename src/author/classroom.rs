@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::course::Course;
+use crate::present::safe;
 use crate::progress::{LessonState, Progress};
 
 /// The `format` of an export this version writes and reads.
@@ -236,8 +237,8 @@ impl ClassReport {
 
     fn cells(row: &Row) -> [String; 6] {
         [
-            row.lesson.clone(),
-            row.item.clone(),
+            safe::line(&row.lesson).into_owned(),
+            safe::line(&row.item).into_owned(),
             row.kind.to_string(),
             format!("{}/{}", row.done, row.students),
             row.mean_attempts.map_or("-".into(), |m| format!("{m:.1}")),
@@ -300,10 +301,18 @@ impl ClassReport {
     }
 }
 
+/// A text cell for a spreadsheet: quoted when it holds a comma, a quote or a line break, and
+/// neutralised with a leading `'` when it starts like a formula (`= + - @`, or a tab or CR that
+/// a spreadsheet skips before one), so `=HYPERLINK(…)` from a student's file stays text.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }

@@ -3,6 +3,7 @@
 use crate::course::{Bounds, Check, RankGoal};
 use crate::domain::PipelineOutput;
 
+use super::place::{not_finite, place, Placed};
 use super::wording::{score, score_bounds, MANY};
 use super::Condition;
 
@@ -154,19 +155,18 @@ fn scores(b: &Bounds, tops: &[(String, f64)]) -> Vec<Condition> {
         .map(|(i, (label, v))| {
             let who = text_name(i, n);
             let shown = score(*v, b);
-            if let Some(min) = b.min.filter(|m| v < m) {
-                fail(format!(
+            match place(*v, b) {
+                Placed::NotFinite => fail(not_finite(&format!("{who}the score of {label}"), *v)),
+                Placed::Below(min) => fail(format!(
                     "{who}the score of {label} is {shown}, below the goal of {min:.2}"
-                ))
-            } else if let Some(max) = b.max.filter(|m| v > m) {
-                fail(format!(
+                )),
+                Placed::Above(max) => fail(format!(
                     "{who}the score of {label} is {shown}, above the limit of {max:.2}"
-                ))
-            } else {
-                pass(format!(
+                )),
+                Placed::Within => pass(format!(
                     "{who}the score of {label} is {shown} (goal: {})",
                     score_bounds(b)
-                ))
+                )),
             }
         })
         .collect()
@@ -213,19 +213,21 @@ fn accuracy(b: &Bounds, output: &PipelineOutput) -> Condition {
         report.correct, report.total
     );
     let shown = score(v, b);
-    if let Some(min) = b.min.filter(|m| v < *m) {
-        fail(format!(
+    match place(v, b) {
+        Placed::NotFinite => fail(not_finite(
+            &format!("your classifier's accuracy ({right})"),
+            v,
+        )),
+        Placed::Below(min) => fail(format!(
             "your classifier got {right}: accuracy {shown}, below the goal of {min:.2}"
-        ))
-    } else if let Some(max) = b.max.filter(|m| v > *m) {
-        fail(format!(
+        )),
+        Placed::Above(max) => fail(format!(
             "your classifier got {right}: accuracy {shown}, above the limit of {max:.2}"
-        ))
-    } else {
-        pass(format!(
+        )),
+        Placed::Within => pass(format!(
             "your classifier got {right}: accuracy {shown} (goal: {})",
             score_bounds(b)
-        ))
+        )),
     }
 }
 

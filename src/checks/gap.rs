@@ -5,6 +5,7 @@ use crate::course::Bounds;
 use crate::domain::PipelineOutput;
 
 use super::output::cosine;
+use super::place::{not_finite, place, Placed};
 use super::wording::{score, score_bounds};
 use super::Condition;
 
@@ -33,23 +34,24 @@ pub(super) fn similarity_gap(b: &Bounds, output: &PipelineOutput) -> Condition {
         return fail("the gap needs three sentences".into());
     };
     let gap = with2 - with3;
-    if gap.is_nan() {
-        return fail("the gap could not be computed".into());
-    }
     let shown = score(gap, b);
     let pair = format!(
         "(sentence 1 scores {:.2} with sentence 2 and {:.2} with sentence 3)",
         with2, with3
     );
-    if let Some(min) = b.min.filter(|m| gap < *m) {
-        return fail(format!(
-            "the gap is {shown} {pair}, below the goal of {min:.2}"
-        ));
-    }
-    if let Some(max) = b.max.filter(|m| gap > *m) {
-        return fail(format!(
-            "the gap is {shown} {pair}, above the limit of {max:.2}"
-        ));
+    match place(gap, b) {
+        Placed::NotFinite => return fail(not_finite(&format!("the gap {pair}"), gap)),
+        Placed::Below(min) => {
+            return fail(format!(
+                "the gap is {shown} {pair}, below the goal of {min:.2}"
+            ))
+        }
+        Placed::Above(max) => {
+            return fail(format!(
+                "the gap is {shown} {pair}, above the limit of {max:.2}"
+            ))
+        }
+        Placed::Within => {}
     }
     Condition {
         passed: true,

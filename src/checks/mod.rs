@@ -6,6 +6,7 @@ pub mod entities;
 mod gap;
 mod inputs;
 mod output;
+mod place;
 mod text;
 mod wording;
 mod words;

@@ -6,6 +6,7 @@ use crate::domain::Generation;
 use crate::domain::PipelineOutput;
 use crate::domain::TokenInfo;
 
+use super::place::{not_finite, place, Placed};
 use super::text;
 use super::wording::{count, count_bounds, plural, score, score_bounds};
 use super::words::{word_spans, words};
@@ -158,18 +159,21 @@ fn similarity(b: &Bounds, output: &PipelineOutput) -> Vec<Condition> {
                 String::new()
             };
             let shown = score(v, b);
-            if v.is_nan() {
-                return fail(format!("{prefix}the similarity could not be computed"));
-            }
-            if let Some(min) = b.min.filter(|m| v < *m) {
-                return fail(format!(
-                    "{prefix}similarity {shown} is below the goal of {min:.2}"
-                ));
-            }
-            if let Some(max) = b.max.filter(|m| v > *m) {
-                return fail(format!(
-                    "{prefix}similarity {shown} is above the limit of {max:.2}"
-                ));
+            match place(v, b) {
+                Placed::NotFinite => {
+                    return fail(not_finite(&format!("{prefix}the similarity"), v));
+                }
+                Placed::Below(min) => {
+                    return fail(format!(
+                        "{prefix}similarity {shown} is below the goal of {min:.2}"
+                    ));
+                }
+                Placed::Above(max) => {
+                    return fail(format!(
+                        "{prefix}similarity {shown} is above the limit of {max:.2}"
+                    ));
+                }
+                Placed::Within => {}
             }
             Condition {
                 passed: true,

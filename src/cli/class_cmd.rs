@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use super::course_cmd::load_course;
+use super::out;
 use crate::author::classroom;
 use crate::progress::ProgressStore;
 
@@ -34,7 +35,7 @@ pub fn export(
     let store = ProgressStore::for_course(&course.title);
     let (progress, warning) = store.load()?;
     if let Some(w) = warning {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
     let user = std::env::var("USER").ok().filter(|u| !u.trim().is_empty());
     let student = student
@@ -44,10 +45,10 @@ pub fn export(
     let export = classroom::export(&course, &progress, &student);
     let json = serde_json::to_string_pretty(&export)? + "\n";
     if file == Path::new("-") {
-        print!("{json}");
+        out::json_line(json.trim_end());
     } else {
         std::fs::write(file, json).with_context(|| format!("cannot write {}", file.display()))?;
-        eprintln!(
+        errln!(
             "wrote {}'s progress on {} to {}",
             student,
             course.title,
@@ -69,7 +70,7 @@ pub fn run(action: ClassAction) -> anyhow::Result<ExitCode> {
                 exports.push(export);
             }
             let report = classroom::class_report(&exports).map_err(anyhow::Error::msg)?;
-            print!("{}", if csv { report.csv() } else { report.table() });
+            out!("{}", if csv { report.csv() } else { report.table() });
         }
     }
     Ok(ExitCode::SUCCESS)

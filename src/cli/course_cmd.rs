@@ -79,9 +79,9 @@ pub enum Format {
 fn first_good_course(dir: &Path) -> anyhow::Result<Course> {
     crate::shell::watch::first_good_course(dir, |problems| {
         for p in problems.iter().filter(|p| !p.warning) {
-            eprintln!("{p}");
+            errln!("{p}");
         }
-        eprintln!("Fix these and save: the tutor opens as soon as the course has no errors (Ctrl-C to stop).");
+        errln!("Fix these and save: the tutor opens as soon as the course has no errors (Ctrl-C to stop).");
     })
 }
 
@@ -94,19 +94,19 @@ pub fn check(dir: Option<&Path>, format: Format) -> ExitCode {
     match format {
         Format::Text => {
             for p in &problems {
-                println!("{p}");
+                outln!("{p}");
             }
         }
-        Format::Json => println!("{}", course::problems_json(&problems)),
+        Format::Json => super::out::json_line(&course::problems_json(&problems)),
     }
     let what = dir
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "the built-in course".into());
     if errors > 0 {
-        eprintln!("{what}: {errors} error(s), {warnings} warning(s)");
+        errln!("{what}: {errors} error(s), {warnings} warning(s)");
         ExitCode::FAILURE
     } else {
-        eprintln!("{what}: no errors, {warnings} warning(s)");
+        errln!("{what}: no errors, {warnings} warning(s)");
         ExitCode::SUCCESS
     }
 }
@@ -117,8 +117,8 @@ pub fn solve(dir: Option<&Path>, lesson: Option<&str>) -> anyhow::Result<ExitCod
     let course = load_course(dir)?;
     let provision = Provision::from_env();
     let report =
-        crate::author::solver::solve(&course, lesson, &provision, &mut |line| eprintln!("{line}"))?;
-    print!("{}", report.table());
+        crate::author::solver::solve(&course, lesson, &provision, &mut |line| errln!("{line}"))?;
+    out!("{}", report.table());
     Ok(if report.all_good() {
         ExitCode::SUCCESS
     } else if report.ran_good() {

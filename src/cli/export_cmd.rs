@@ -12,9 +12,9 @@ pub fn run(course_dir: Option<&Path>, exercise: &str, dir: &Path) -> anyhow::Res
     let (lesson, ex) = export_space::find(&course, exercise)?;
     let space = export_space::space(&course, lesson, ex)?;
     for path in export_space::write(dir, &space)? {
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
-    println!(
+    outln!(
         "Try it: cd {} && pip install -r requirements.txt && python app.py",
         dir.display()
     );

@@ -1,6 +1,8 @@
 //! Command-line interface: clap definitions and dispatch. Each command is a thin call into the
 //! library, so tests can reach every behaviour without the binary.
 
+#[macro_use]
+mod out;
 mod class_cmd;
 mod course_cmd;
 mod export_cmd;
@@ -129,11 +131,15 @@ pub enum ModelsAction {
 /// Runs the CLI; errors are printed as `error: …` with exit status 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::threads::apply(crate::threads::choose(cli.threads));
+    let threads = crate::threads::choose_noted(cli.threads);
+    if let Some(note) = &threads.note {
+        errln!("note: {note}");
+    }
+    crate::threads::apply(threads.threads);
     match dispatch(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            errln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }

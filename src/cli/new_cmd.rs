@@ -30,18 +30,18 @@ pub fn run(course_dir: Option<&Path>, action: NewAction) -> anyhow::Result<ExitC
         NewAction::Course { dir, title } => {
             let written = scaffold::new_course(&dir, &title)?;
             for f in &written {
-                println!("wrote {}", f.display());
+                outln!("wrote {}", f.display());
             }
             let d = dir.display();
-            println!(
+            outln!(
                 "Next: `hftutor check {d}`, then `hftutor --course {d} --watch` while you edit."
             );
         }
         NewAction::Lesson { id } => {
             let dir = course_dir.unwrap_or(Path::new("."));
             let file = scaffold::new_lesson(dir, &id)?;
-            println!("wrote {}", file.display());
-            println!("added it to {}", dir.join("course.yaml").display());
+            outln!("wrote {}", file.display());
+            outln!("added it to {}", dir.join("course.yaml").display());
         }
     }
     Ok(ExitCode::SUCCESS)

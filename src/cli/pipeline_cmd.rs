@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 
 use super::course_cmd::load_course;
@@ -99,6 +100,12 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
             names.join(", ")
         );
     };
+    // Sampling settings are checked before a model is loaded, against a lesson's bounds.
+    crate::domain::params::temperature(args.temperature)
+        .with_context(|| format!("--temperature {}", args.temperature))?;
+    if let Some(p) = args.top_p {
+        crate::domain::params::top_p(p).with_context(|| format!("--top-p {p}"))?;
+    }
     let model = match &args.model {
         Some(id) => ModelRef {
             id: id.clone(),
@@ -140,7 +147,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
     };
     let provision = Provision::from_env();
     let mut on_event = |e: ProvisionEvent| match e {
-        ProvisionEvent::Note(n) => eprintln!("{n}"),
+        ProvisionEvent::Note(n) => errln!("{n}"),
         ProvisionEvent::Progress { .. } => {}
     };
     let mut pipeline = inference::load(task, &model, &provision, &mut on_event)?;
@@ -150,11 +157,11 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
             Task::TextGeneration | Task::AutomaticSpeechRecognition
         );
     if stream_text && !args.chat && task == Task::TextGeneration {
-        print!("{}", args.inputs.join(" "));
+        out!("{}", args.inputs.join(" "));
     }
     let mut on_stream = |s: Stream| {
         if let (true, Stream::Text { text, .. }) = (stream_text, s) {
-            print!("{text}");
+            out!("{text}");
             let _ = std::io::stdout().flush();
         }
         true
@@ -169,15 +176,15 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
     let input = TaskInput::from_inputs(task, &inputs, &params)?;
     let output = pipeline.run_input(&input, &params, 1, &mut on_stream)?;
     for note in pipeline.last_notes() {
-        eprintln!("{note}");
+        errln!("{note}");
     }
     if args.json {
         let value = present::json(task, &output, args.chat, args.top_k);
-        println!("{}", serde_json::to_string(&value)?);
+        super::out::json_line(&serde_json::to_string(&value)?);
     } else {
         if let PipelineOutput::Generations(gens) = &output {
             for g in gens {
-                eprintln!(
+                errln!(
                     "[{} tokens, {:?}; prompt {:.0} tok/s, decode {:.1} tok/s]",
                     g.token_ids.len(),
                     g.stop,
@@ -187,7 +194,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
             }
         }
         for line in present::lines(&inputs, &output) {
-            println!("{line}");
+            outln!("{line}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -12,9 +12,9 @@ pub fn show(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let store = ProgressStore::for_course(&course.title);
     let (progress, warning) = store.load()?;
     if let Some(w) = warning {
-        eprintln!("warning: {w}");
+        errln!("warning: {w}");
     }
-    println!(
+    outln!(
         "{} — progress kept in {}",
         course.title,
         store.path().display()
@@ -46,10 +46,10 @@ pub fn show(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
         } else {
             ""
         };
-        println!(
+        outln!(
             "{:<12} {:<32} {:<12} exercises {passed}/{}  quizzes {right}/{}{here}",
             lesson.id,
-            lesson.title,
+            crate::present::safe::line(&lesson.title),
             mark,
             exercises.len(),
             quizzes.len()
@@ -74,8 +74,8 @@ pub fn reset(dir: Option<&Path>, lesson: Option<&str>) -> anyhow::Result<ExitCod
     let store = ProgressStore::for_course(&course.title);
     store.reset(lesson)?;
     match lesson {
-        Some(id) => println!("progress in lesson {id} forgotten"),
-        None => println!("all progress in {} forgotten", course.title),
+        Some(id) => outln!("progress in lesson {id} forgotten"),
+        None => outln!("all progress in {} forgotten", course.title),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,6 @@ pub fn run(block: Option<&str>) -> anyhow::Result<ExitCode> {
             )
         })?),
     };
-    println!("{}", serde_json::to_string_pretty(&json_schema(kind))?);
+    super::out::json_line(&serde_json::to_string_pretty(&json_schema(kind))?);
     Ok(ExitCode::SUCCESS)
 }

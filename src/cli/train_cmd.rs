@@ -58,7 +58,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let provision = Provision::from_env();
     let mut on_event = |e: ProvisionEvent| {
         if let ProvisionEvent::Note(n) = e {
-            eprintln!("{n}");
+            errln!("{n}");
         }
     };
     let embedder = Embedder::load(&ModelRef::new(HEAD_MODEL), &provision, &mut on_event)?;
@@ -78,14 +78,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         .enumerate()
         .map(|(i, l)| format!("{} {l}", targets.iter().filter(|&&t| t == i).count()))
         .collect();
-    println!(
+    outln!(
         "trained on {} sentences ({}); embedding {:.1}s, training {:.2}s",
         examples.len(),
         counts.join(", "),
         embedded.as_secs_f64(),
         trained.as_secs_f64()
     );
-    println!(
+    outln!(
         "training accuracy: {}",
         percent(train::correct(&head, &vectors, &targets), vectors.len())
     );
@@ -94,7 +94,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     std::fs::write(&args.out, head.to_json() + "\n")
         .with_context(|| format!("can't write {}", args.out.display()))?;
-    println!("wrote {}", args.out.display());
+    outln!("wrote {}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -112,7 +112,7 @@ fn report_heldout(embedder: &Embedder, head: &Head, examples: &[Example]) -> any
         targets.push(t);
     }
     let ok = train::correct(head, &vectors, &targets);
-    println!(
+    outln!(
         "held-out accuracy: {} on {} sentences",
         percent(ok, vectors.len()),
         vectors.len()
@@ -120,7 +120,7 @@ fn report_heldout(embedder: &Embedder, head: &Head, examples: &[Example]) -> any
     for (e, v) in examples.iter().zip(&vectors) {
         let got = head.best(v).and_then(|i| head.labels.get(i));
         if got != Some(&e.label) {
-            println!("  missed: {}\t{}", e.label, e.text);
+            outln!("  missed: {}\t{}", e.label, e.text);
         }
     }
     Ok(())

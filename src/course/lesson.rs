@@ -43,6 +43,13 @@ pub fn parse(file: &str, text: &str, report: &mut Report) -> Option<Parsed> {
             return None;
         }
     };
+    // Before any parse: nesting the renderer would pay for quadratically.
+    if let Some(deep) = super::nesting::markdown(&split.body) {
+        report.error(
+            (split.body_line + deep.line - 1, deep.col),
+            deep.markdown_message(),
+        );
+    }
     let doc = YamlDoc::new(&split.yaml, Kind::FrontMatter, split.yaml_line, 0, (1, 1));
     let blank = doc.is_blank();
     if blank {

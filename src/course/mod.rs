@@ -16,6 +16,7 @@ pub(crate) mod ids;
 mod lesson;
 mod load;
 pub mod media;
+pub mod nesting;
 mod quiz;
 pub(crate) mod raw;
 pub(crate) mod report;

@@ -189,8 +189,9 @@ pub struct Bounds {
 }
 
 impl Bounds {
+    /// Whether `v` is within the bounds; NaN never is.
     pub fn contains(&self, v: f64) -> bool {
-        self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
+        !v.is_nan() && self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
     }
 }
 

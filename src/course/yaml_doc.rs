@@ -38,6 +38,8 @@ pub struct YamlDoc<'a> {
     /// Where problems about the whole piece go (the ```exercise fence, the first `---`).
     anchor: (usize, usize),
     pub tree: Option<Node>,
+    /// Flow collections nested past the budget: refused before either YAML parser runs.
+    too_deep: Option<super::nesting::TooDeep>,
 }
 
 impl<'a> YamlDoc<'a> {
@@ -48,13 +50,19 @@ impl<'a> YamlDoc<'a> {
         col_offset: usize,
         anchor: (usize, usize),
     ) -> Self {
+        let too_deep = super::nesting::yaml_flow(text);
         YamlDoc {
             text,
             kind,
             first_line,
             col_offset,
             anchor,
-            tree: yaml_tree::parse(text),
+            tree: if too_deep.is_some() {
+                None
+            } else {
+                yaml_tree::parse(text)
+            },
+            too_deep,
         }
     }
 
@@ -100,6 +108,10 @@ impl<'a> YamlDoc<'a> {
 
     /// Decodes the YAML, reporting why it can't be.
     pub fn decode<T: DeserializeOwned>(&self, report: &mut Report) -> Option<T> {
+        if let Some(deep) = self.too_deep {
+            report.error(self.to_file((deep.line, deep.col)), deep.yaml_message());
+            return None;
+        }
         match serde_yaml::from_str::<T>(self.text) {
             Ok(v) => Some(v),
             Err(e) => {

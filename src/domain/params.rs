@@ -118,6 +118,11 @@ impl Default for RunParams {
 
 /// The highest temperature a lesson or a student may set.
 pub const MAX_TEMPERATURE: f64 = 5.0;
+/// Temperatures above 0 but below this sample as greedy decoding does (the limit of sampling as
+/// the temperature goes to 0): at 1e-38 and less, logits / temperature overflow f32 and the
+/// sampler's weights turn NaN ("A weight is negative…"); at 1e-4 a logit gap of 0.01 is already
+/// e^100 to 1.
+pub const GREEDY_BELOW: f64 = 1e-4;
 /// The most tokens one generation may write.
 pub const MAX_NEW_TOKENS: usize = 512;
 /// The most runs one attempt may ask for.

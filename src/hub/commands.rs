@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 
 use super::{Provision, ProvisionEvent};
 use crate::domain::ModelRef;
+use crate::present::safe;
 
 /// `hftutor models list`: cached repos with sizes, course models marked, missing ones named.
 pub fn list(provision: &Provision) -> anyhow::Result<()> {
@@ -51,7 +52,7 @@ pub fn list_to(provision: &Provision, out: &mut dyn Write) -> anyhow::Result<()>
         writeln!(
             out,
             "  {:width$}  {:>9}  {revs}{status}",
-            repo.repo_id,
+            safe::line(&repo.repo_id),
             human(repo.size)
         )?;
     }
@@ -106,7 +107,7 @@ pub fn pull_to(
             Ok(dir) => writeln!(out, "  ready: {}", dir.display())?,
             Err(e) => {
                 failed += 1;
-                writeln!(out, "  error: {e}")?;
+                writeln!(out, "  error: {}", safe::text(&e.to_string()))?;
             }
         }
     }
@@ -158,7 +159,7 @@ pub fn import_to(
         }
     )?;
     for (path, size) in &report.files {
-        writeln!(out, "  {path}  {}", human(*size))?;
+        writeln!(out, "  {}  {}", safe::line(path), human(*size))?;
     }
     Ok(())
 }
@@ -194,7 +195,7 @@ impl<'a> Printer<'a> {
         match event {
             ProvisionEvent::Note(note) => {
                 self.finish();
-                let _ = writeln!(self.out, "  {note}");
+                let _ = writeln!(self.out, "  {}", safe::text(&note.to_string()));
             }
             ProvisionEvent::Progress { file, done, total } => {
                 let finished = total.is_some_and(|t| done >= t);
@@ -208,14 +209,14 @@ impl<'a> Printer<'a> {
                     _ => human(done),
                 };
                 if self.tty {
-                    let _ = write!(self.out, "\r\x1b[2K  {file}: {amount}");
+                    let _ = write!(self.out, "\r\x1b[2K  {}: {amount}", safe::line(&file));
                     let _ = self.out.flush();
                     self.open_line = true;
                     if finished {
                         self.finish();
                     }
                 } else if finished && done > 0 {
-                    let _ = writeln!(self.out, "  {file}: {amount}");
+                    let _ = writeln!(self.out, "  {}: {amount}", safe::line(&file));
                 }
             }
         }

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod classes;
 pub mod entities;
 pub mod fill_mask;
+pub mod safe;
 pub mod seq2seq;
 
 use serde_json::{json, Value};

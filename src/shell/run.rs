@@ -218,7 +218,9 @@ fn export_in_background(job: crate::shell::state::export::SpaceJob, tx: Unbounde
             }
         });
     if let Err(e) = spawned {
-        let _ = tx.send(Action::SpaceExported(Err(crate::space::ExportError::Thread(e.to_string()))));
+        let _ = tx.send(Action::SpaceExported(Err(
+            crate::space::ExportError::Thread(e.to_string()),
+        )));
     }
 }
 

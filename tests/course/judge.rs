@@ -231,7 +231,10 @@ fn wrong_output_fails_without_panicking() {
         &texts(&["a", "b"]),
         &PipelineOutput::Similarities(vec![f32::NAN]),
     );
-    assert_eq!(lines(&v), ["the similarity could not be computed"]);
+    assert_eq!(
+        lines(&v),
+        ["the similarity is not a number (NaN): the model gave no real number, so this can't pass (its weights may be broken: try `hftutor models pull` again)"]
+    );
 }
 
 #[test]

@@ -186,10 +186,12 @@ fn the_status_line_says_where_the_space_went() {
         "{screen}"
     );
 
-    app.update(Action::SpaceExported(Err(hftutor::space::ExportError::Write {
-        path: "spaces".into(),
-        message: "disk full".into(),
-    })));
+    app.update(Action::SpaceExported(Err(
+        hftutor::space::ExportError::Write {
+            path: "spaces".into(),
+            message: "disk full".into(),
+        },
+    )));
     let status = app.status().expect("a status");
     assert_eq!(status.kind, StatusKind::Error);
     assert_eq!(status.text, "Could not save the Space: spaces: disk full");

@@ -18,6 +18,13 @@ use crate::inference::PipelineError;
 /// The picture formats hftutor reads, for messages.
 pub const FORMATS: &str = "PNG, JPEG, GIF, WebP and BMP";
 
+/// The most pixels a picture may have, checked from its header before it is decoded: a 1 MB
+/// PNG can say 20000 × 20000 (1.2 GB of RGB), a decompression bomb. 50 megapixels is a large
+/// phone photo; decoded it is at most 400 MB (16-bit RGBA), then 150 MB as RGB.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// The most bytes the decoder may allocate (its own limit, a second line behind the header check).
+const MAX_DECODE_BYTES: u64 = 8 * MAX_PIXELS;
+
 /// Reads the picture at `path` as RGB, turned upright as its EXIF orientation says.
 pub fn load_image(path: &str) -> Result<RgbImage, PipelineError> {
     let bad = |m: String| PipelineError::BadInput(m);
@@ -40,9 +47,12 @@ pub fn load_image(path: &str) -> Result<RgbImage, PipelineError> {
             _ => format!("can't open \"{path}\": {e}"),
         })
     })?;
-    let reader = ImageReader::new(BufReader::new(file))
+    let mut reader = ImageReader::new(BufReader::new(file))
         .with_guessed_format()
         .map_err(|e| bad(format!("can't read \"{path}\": {e}")))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
     let Some(format) = reader.format() else {
         return Err(bad(format!(
             "\"{path}\" is not a picture hftutor can read: it reads {FORMATS} files"
@@ -69,6 +79,16 @@ pub fn load_image(path: &str) -> Result<RgbImage, PipelineError> {
         )));
     }
     let mut decoder = reader.into_decoder().map_err(damaged)?;
+    // The header is read; the pixels are not yet.
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(bad(format!(
+            "\"{path}\" is {w} × {h} pixels ({:.0} megapixels): hftutor reads pictures of at \
+             most {} megapixels; make it smaller (a few thousand pixels across is plenty)",
+            (u64::from(w) * u64::from(h)) as f64 / 1e6,
+            MAX_PIXELS / 1_000_000
+        )));
+    }
     let orientation = decoder.orientation().ok();
     let mut img = DynamicImage::from_decoder(decoder).map_err(damaged)?;
     if let Some(o) = orientation {

@@ -165,6 +165,7 @@ impl Generator {
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<Generation, PipelineError> {
         let sampling = sampling_for(params)?;
+        let greedy = matches!(sampling, Sampling::ArgMax);
         let prompt_ids = self.encode(prompt)?;
         if prompt_ids.is_empty() {
             return Err(PipelineError::BadInput("the prompt makes no tokens".into()));
@@ -197,7 +198,8 @@ impl Generator {
         let mut stop = StopReason::MaxTokens;
         while token_ids.len() < max_new {
             let next = logits_processor.sample(&logits)?;
-            let candidates = candidates::report(&logits, params.temperature, &self.tokenizer)?;
+            let shown_at = if greedy { 0.0 } else { params.temperature };
+            let candidates = candidates::report(&logits, shown_at, &self.tokenizer)?;
             let (step, chosen) = (token_ids.len(), next);
             if !stream(Stream::Candidates {
                 run,
@@ -262,23 +264,22 @@ pub fn sampling_for(params: &RunParams) -> Result<Sampling, PipelineError> {
     if params.max_new_tokens == 0 {
         return bad("max_new_tokens must be at least 1".into());
     }
-    let temperature = params.temperature;
-    if !temperature.is_finite() {
-        return bad(format!(
-            "temperature must be a number ≥ 0, not {temperature}"
-        ));
-    }
-    if temperature <= 0.0 {
+    // The bounds a lesson's settings have (domain::params), checked even when greedy: a
+    // negative temperature or a top_p of 1.5 is a mistake to say, not to ignore.
+    let temperature = crate::domain::params::temperature(params.temperature)
+        .map_err(|e| PipelineError::BadInput(format!("{e}, not {}", params.temperature)))?;
+    let top_p = match params.top_p {
+        Some(p) => Some(
+            crate::domain::params::top_p(p)
+                .map_err(|e| PipelineError::BadInput(format!("{e}, not {p}")))?,
+        ),
+        None => None,
+    };
+    if temperature < crate::domain::params::GREEDY_BELOW {
         return Ok(Sampling::ArgMax);
     }
     let top_k = params.top_k.filter(|&k| k > 0);
-    let top_p = match params.top_p {
-        Some(p) if !(p > 0.0 && p <= 1.0) => {
-            return bad(format!("top_p must be above 0 and at most 1, not {p}"));
-        }
-        Some(p) if p < 1.0 => Some(p),
-        _ => None,
-    };
+    let top_p = top_p.filter(|&p| p < 1.0);
     Ok(match (top_k, top_p) {
         (None, None) => Sampling::All { temperature },
         (Some(k), None) => Sampling::TopK { k, temperature },
@@ -376,10 +377,13 @@ mod tests {
             sampling_for(&params(0.0, Some(5), Some(0.5))).unwrap(),
             Sampling::ArgMax
         );
-        assert_eq!(
-            sampling_for(&params(-1.0, None, None)).unwrap(),
-            Sampling::ArgMax
-        );
+        // Sampling at a temperature this small is picking the most likely token.
+        for tiny in [1e-5, 1e-38, 1e-45, f64::MIN_POSITIVE] {
+            assert_eq!(
+                sampling_for(&params(tiny, None, None)).unwrap(),
+                Sampling::ArgMax
+            );
+        }
         assert_eq!(
             sampling_for(&params(0.7, None, None)).unwrap(),
             Sampling::All { temperature: 0.7 }
@@ -417,6 +421,9 @@ mod tests {
         for p in [
             params(f64::NAN, None, None),
             params(f64::INFINITY, None, None),
+            params(-1.0, None, None),
+            params(0.0, None, Some(1.5)),
+            params(5.5, None, None),
             params(1.0, None, Some(0.0)),
             params(1.0, None, Some(1.5)),
             params(1.0, None, Some(f64::NAN)),

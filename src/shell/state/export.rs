@@ -59,13 +59,19 @@ impl App {
     }
 
     /// The news of `Effect::ExportSpace`, in the status line.
-    pub(crate) fn space_exported(&mut self, result: Result<SpaceWritten, crate::space::ExportError>) -> Vec<Effect> {
+    pub(crate) fn space_exported(
+        &mut self,
+        result: Result<SpaceWritten, crate::space::ExportError>,
+    ) -> Vec<Effect> {
         match result {
             Ok(w) => {
                 let text = strings::space_written(&w.dir.display().to_string(), w.renamed);
                 self.set_status(StatusKind::Info, text);
             }
-            Err(message) => self.set_status(StatusKind::Error, strings::export_failed(&message.to_string())),
+            Err(message) => self.set_status(
+                StatusKind::Error,
+                strings::export_failed(&message.to_string()),
+            ),
         }
         vec![]
     }

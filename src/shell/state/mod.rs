@@ -283,7 +283,8 @@ impl App {
         self.course.lessons.get(self.reading.lesson)
     }
     pub fn current_step(&self) -> Option<&Step> {
-        self.current_lesson().and_then(|l| l.steps.get(self.reading.step))
+        self.current_lesson()
+            .and_then(|l| l.steps.get(self.reading.step))
     }
 
     /// The exercises and quizzes of the current step, in order.

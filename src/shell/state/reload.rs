@@ -60,7 +60,8 @@ impl App {
         for ((li, id), ui) in &old.panes.quizzes {
             let Some(ni) = new_index(*li) else { continue };
             let choices = self.course.lessons[ni].quizzes().find(|q| q.id == *id);
-            if let (Some(q), Some(slot)) = (choices, self.panes.quizzes.get_mut(&(ni, id.clone()))) {
+            if let (Some(q), Some(slot)) = (choices, self.panes.quizzes.get_mut(&(ni, id.clone())))
+            {
                 if ui.selected < q.choices.len() {
                     *slot = ui.clone();
                 }

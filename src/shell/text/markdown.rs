@@ -55,6 +55,17 @@ pub fn render(markdown: &str, width: usize, theme: Theme) -> Vec<Line<'static>> 
     r.lines
 }
 
+/// Lesson text with its control characters shown (`^[`), as the CLI shows them: ratatui would
+/// drop them silently. A CR before a line break (a lesson saved on Windows) is only a line end.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        let text = text.replace("\r\n", "\n");
+        std::borrow::Cow::Owned(crate::present::safe::text(&text).into_owned())
+    } else {
+        crate::present::safe::text(text)
+    }
+}
+
 fn bullet_for(depth: usize) -> &'static str {
     match depth {
         0 => "• ",
@@ -80,6 +91,7 @@ impl Renderer {
     }
 
     fn text(&mut self, text: &str) {
+        let text = &*visible(text);
         if let Some(code) = self.code.as_mut() {
             code.push_str(text);
             return;
@@ -176,7 +188,8 @@ impl Renderer {
             Event::Text(t) => self.text(&t),
             Event::Code(t) => {
                 let style = self.style().patch(th.code());
-                self.inline.push(Span::styled(t.to_string(), style));
+                self.inline
+                    .push(Span::styled(visible(&t).into_owned(), style));
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
             Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
