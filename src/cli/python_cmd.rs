@@ -38,12 +38,12 @@ pub fn run(course_dir: Option<&Path>, args: PythonArgs) -> anyhow::Result<ExitCo
     let mut models = LocalModels::new(course.models.clone(), Provision::from_env());
     let cell = python::run(&source, &mut models, Limits::default());
     for note in cell.notes.iter().chain(&models.notes) {
-        eprintln!("{note}");
+        errln!("{note}");
     }
-    print!("{}", cell.stdout);
+    out!("{}", cell.stdout);
     match cell.error {
         Some(traceback) => {
-            eprint!("{traceback}");
+            crate::cli::out::write_err(&traceback);
             Ok(ExitCode::from(1))
         }
         None => Ok(ExitCode::SUCCESS),

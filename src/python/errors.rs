@@ -11,8 +11,14 @@ use super::values::raise;
 const SYNTAX_WORDING: &[(&str, &str)] = &[
     ("Expected an expression", "invalid syntax"),
     ("Expected a statement", "invalid syntax"),
-    ("Simple statements must be separated by newlines or semicolons", "invalid syntax"),
-    ("Expected an indented block after", "expected an indented block after"),
+    (
+        "Simple statements must be separated by newlines or semicolons",
+        "invalid syntax",
+    ),
+    (
+        "Expected an indented block after",
+        "expected an indented block after",
+    ),
     ("Unexpected indentation", "unexpected indent"),
 ];
 
@@ -45,11 +51,16 @@ pub fn format(e: &MontyException) -> String {
             frame(&mut s, f, syntax);
         }
         if same > 3 {
-            s.push_str(&format!("  [Previous line repeated {} more times]\n", same - 3));
+            s.push_str(&format!(
+                "  [Previous line repeated {} more times]\n",
+                same - 3
+            ));
         }
         i += same;
     }
-    let indentation = |m: &str| m.starts_with("Expected an indented block") || m.starts_with("Unexpected indentation");
+    let indentation = |m: &str| {
+        m.starts_with("Expected an indented block") || m.starts_with("Unexpected indentation")
+    };
     let kind = if syntax && e.message().is_some_and(indentation) {
         "IndentationError".to_string()
     } else {
@@ -57,7 +68,9 @@ pub fn format(e: &MontyException) -> String {
     };
     match e.message() {
         Some(m) if syntax => s.push_str(&format!("{kind}: {}", syntax_message(m))),
-        Some(m) if e.exc_type() == ExcType::KeyError => s.push_str(&format!("{kind}: {}", key_repr(m))),
+        Some(m) if e.exc_type() == ExcType::KeyError => {
+            s.push_str(&format!("{kind}: {}", key_repr(m)))
+        }
         Some(m) => s.push_str(&format!("{kind}: {m}")),
         None => s.push_str(&kind),
     }
@@ -82,10 +95,16 @@ fn same_place(a: &StackFrame, b: &StackFrame) -> bool {
 
 fn frame(s: &mut String, f: &StackFrame, syntax: bool) {
     if f.hide_frame_name || syntax {
-        s.push_str(&format!("  File \"{}\", line {}\n", f.filename, f.start.line));
+        s.push_str(&format!(
+            "  File \"{}\", line {}\n",
+            f.filename, f.start.line
+        ));
     } else {
         let name = f.frame_name.as_deref().unwrap_or("<module>");
-        s.push_str(&format!("  File \"{}\", line {}, in {name}\n", f.filename, f.start.line));
+        s.push_str(&format!(
+            "  File \"{}\", line {}, in {name}\n",
+            f.filename, f.start.line
+        ));
     }
     let Some(line) = f.preview_line.as_deref() else {
         return;
@@ -94,11 +113,15 @@ fn frame(s: &mut String, f: &StackFrame, syntax: bool) {
     let shown = trimmed.trim_end();
     s.push_str(&format!("    {shown}\n"));
     let lead = line.chars().count() - trimmed.chars().count();
-    let start = (f.start.column as usize).saturating_sub(1).saturating_sub(lead);
+    let start = (f.start.column as usize)
+        .saturating_sub(1)
+        .saturating_sub(lead);
     if syntax {
         s.push_str(&format!("{}^\n", " ".repeat(4 + start)));
     } else if !f.hide_caret && f.start.line == f.end.line {
-        let width = (f.end.column as usize).saturating_sub(f.start.column as usize).max(1);
+        let width = (f.end.column as usize)
+            .saturating_sub(f.start.column as usize)
+            .max(1);
         // CPython draws no carets under an expression that is the whole line.
         if width < shown.chars().count() {
             s.push_str(&format!("{}{}\n", " ".repeat(4 + start), "^".repeat(width)));
@@ -108,7 +131,11 @@ fn frame(s: &mut String, f: &StackFrame, syntax: bool) {
 
 /// An import the sandbox can't satisfy, as a traceback at its line.
 pub fn import_problem(p: &ImportProblem, file_name: &str, source: &str) -> String {
-    let line = source.lines().nth(p.line.saturating_sub(1)).unwrap_or("").trim();
+    let line = source
+        .lines()
+        .nth(p.line.saturating_sub(1))
+        .unwrap_or("")
+        .trim();
     format!(
         "Traceback (most recent call last):\n  File \"{file_name}\", line {}, in <module>\n    {line}\n{}: {}\n",
         p.line, p.kind, p.message
@@ -117,8 +144,29 @@ pub fn import_problem(p: &ImportProblem, file_name: &str, source: &str) -> Strin
 
 /// The built-in names CPython would also suggest.
 const BUILTINS: &[&str] = &[
-    "print", "len", "range", "list", "dict", "str", "int", "float", "round", "sorted", "sum", "max",
-    "min", "enumerate", "zip", "abs", "isinstance", "type", "set", "tuple", "bool", "any", "all",
+    "print",
+    "len",
+    "range",
+    "list",
+    "dict",
+    "str",
+    "int",
+    "float",
+    "round",
+    "sorted",
+    "sum",
+    "max",
+    "min",
+    "enumerate",
+    "zip",
+    "abs",
+    "isinstance",
+    "type",
+    "set",
+    "tuple",
+    "bool",
+    "any",
+    "all",
 ];
 
 /// CPython's suggestion: the closest name within its distance budget (a move costs 2, so the
@@ -140,7 +188,10 @@ pub fn name_error(name: &str, candidates: &[String]) -> MontyException {
     let hint = did_you_mean(name, candidates)
         .map(|c| format!(". Did you mean: '{c}'?"))
         .unwrap_or_default();
-    raise(ExcType::NameError, format!("name '{name}' is not defined{hint}"))
+    raise(
+        ExcType::NameError,
+        format!("name '{name}' is not defined{hint}"),
+    )
 }
 
 #[cfg(test)]
@@ -150,7 +201,10 @@ mod tests {
     #[test]
     fn suggestions_follow_cpython() {
         let names = vec!["classifier".to_string(), "result".to_string()];
-        assert_eq!(did_you_mean("classifer", &names).as_deref(), Some("classifier"));
+        assert_eq!(
+            did_you_mean("classifer", &names).as_deref(),
+            Some("classifier")
+        );
         assert_eq!(did_you_mean("prnt", &names).as_deref(), Some("print"));
         assert_eq!(did_you_mean("zebra", &names), None);
     }

@@ -60,7 +60,9 @@ fn module_names(module: &str) -> Option<&'static [&'static str]> {
 
 fn is_host(module: &str) -> bool {
     let root = module.split('.').next().unwrap_or("");
-    HOST_MODULES.iter().any(|(m, _)| m.split('.').next() == Some(root))
+    HOST_MODULES
+        .iter()
+        .any(|(m, _)| m.split('.').next() == Some(root))
 }
 
 #[derive(Default)]
@@ -175,11 +177,7 @@ pub fn rewrite(source: &str) -> Result<Rewritten, ImportProblem> {
             .iter()
             .map(|b| format!("{} = {}", b.name, b.global()))
             .collect();
-        out.push_str(if assigns.is_empty() {
-            "pass"
-        } else {
-            ""
-        });
+        out.push_str(if assigns.is_empty() { "pass" } else { "" });
         out.push_str(&assigns.join("; "));
         out.push_str(&"\n".repeat(source[start..end].matches('\n').count()));
         bindings.extend(bound);
@@ -237,7 +235,9 @@ mod tests {
     fn a_name_the_host_lacks_is_an_import_error() {
         let e = rewrite("x = 1\nfrom transformers import AutoModel\n").expect_err("refused");
         assert_eq!((e.line, e.kind), (2, "ImportError"));
-        assert!(e.message.starts_with("cannot import name 'AutoModel' from 'transformers'"));
+        assert!(e
+            .message
+            .starts_with("cannot import name 'AutoModel' from 'transformers'"));
         let e = rewrite("import transformers.models\n").expect_err("refused");
         assert_eq!(e.kind, "ModuleNotFoundError");
     }

@@ -41,7 +41,9 @@ impl Models for LocalModels {
             }
         };
         let mut stream = |_| true;
-        let output = self.loaded.run(job, &self.provision, &mut events, &mut stream)?;
+        let output = self
+            .loaded
+            .run(job, &self.provision, &mut events, &mut stream)?;
         Ok(output)
     }
 }

@@ -8,8 +8,8 @@
 //! output (which a code exercise's checks judge).
 
 mod errors;
-pub mod local;
 pub mod imports;
+pub mod local;
 mod session;
 pub mod transformers;
 pub mod values;

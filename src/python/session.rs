@@ -64,18 +64,29 @@ struct Host<'a> {
 }
 
 impl Host<'_> {
-    fn call(&mut self, name: &str, args: &[MontyObject], kwargs: &[(MontyObject, MontyObject)]) -> Answer {
+    fn call(
+        &mut self,
+        name: &str,
+        args: &[MontyObject],
+        kwargs: &[(MontyObject, MontyObject)],
+    ) -> Answer {
         self.host_calls += 1;
         if self.host_calls > self.limits.host_calls {
             return Answer::Abort(raise(
                 ExcType::RuntimeError,
-                format!("hftutor's sandbox stops a cell after {} model calls", self.limits.host_calls),
+                format!(
+                    "hftutor's sandbox stops a cell after {} model calls",
+                    self.limits.host_calls
+                ),
             ));
         }
         if self.started.elapsed() > self.limits.wall_time {
             return Answer::Abort(raise(
                 ExcType::TimeoutError,
-                format!("hftutor's sandbox stops a cell after {} s", self.limits.wall_time.as_secs()),
+                format!(
+                    "hftutor's sandbox stops a cell after {} s",
+                    self.limits.wall_time.as_secs()
+                ),
             ));
         }
         if name == PIPELINE {
@@ -177,7 +188,10 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
             }
             RunProgress::FunctionCall(call) => {
                 let answer = if call.object_id.is_some() {
-                    Answer::Raise(raise(ExcType::AttributeError, format!("no method '{}' here", call.function_name)))
+                    Answer::Raise(raise(
+                        ExcType::AttributeError,
+                        format!("no method '{}' here", call.function_name),
+                    ))
                 } else {
                     host.call(&call.function_name, &call.args, &call.kwargs)
                 };
@@ -201,7 +215,10 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
                     ExcType::PermissionError,
                     "hftutor's sandbox has no files, network or environment: give the code its text directly",
                 );
-                os.resume(ExtFunctionResult::Error(e), PrintWriter::CollectString(&mut out, cap))
+                os.resume(
+                    ExtFunctionResult::Error(e),
+                    PrintWriter::CollectString(&mut out, cap),
+                )
             }
             RunProgress::ResolveFutures(_) => {
                 host.cell.error = Some(errors::format(&raise(

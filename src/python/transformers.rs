@@ -86,7 +86,10 @@ const KNOWN: &[Known] = &[
 
 /// The Hub ids of models the course runs as another copy: (the id a student writes, what hftutor
 /// runs is named like this).
-const COPIES: &[(&str, &str)] = &[("HuggingFaceTB/SmolLM2-135M-Instruct", "SmolLM2-135M-Instruct")];
+const COPIES: &[(&str, &str)] = &[(
+    "HuggingFaceTB/SmolLM2-135M-Instruct",
+    "SmolLM2-135M-Instruct",
+)];
 
 /// A pipeline the student made.
 #[derive(Debug, Clone)]
@@ -160,7 +163,10 @@ pub fn make_pipeline(
             let m = models.course_model(k.task).ok_or_else(|| {
                 raise(
                     ExcType::OSError,
-                    format!("this course names no model for {}: pass model=\"…\"", k.task),
+                    format!(
+                        "this course names no model for {}: pass model=\"…\"",
+                        k.task
+                    ),
                 )
             })?;
             notes.push(format!(
@@ -184,7 +190,14 @@ pub fn make_pipeline(
         }
     }
     // Device and precision choices don't apply on hftutor's CPU: taken, not used.
-    for ignored in ["device", "device_map", "torch_dtype", "dtype", "framework", "revision"] {
+    for ignored in [
+        "device",
+        "device_map",
+        "torch_dtype",
+        "dtype",
+        "framework",
+        "revision",
+    ] {
         args.keyword(ignored);
     }
     args.finish()?;
@@ -241,7 +254,13 @@ fn accepts(task: Task, name: &str) -> bool {
             "num_return_sequences",
             "return_full_text",
         ],
-        Task::Summarization | Task::Translation => &["max_new_tokens", "num_beams", "max_length", "src_lang", "tgt_lang"],
+        Task::Summarization | Task::Translation => &[
+            "max_new_tokens",
+            "num_beams",
+            "max_length",
+            "src_lang",
+            "tgt_lang",
+        ],
         Task::ImageClassification => &["top_k"],
         Task::AutomaticSpeechRecognition => &["max_new_tokens"],
         _ => &[],
@@ -329,7 +348,10 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
             let Some(inputs) = args.take("inputs") else {
                 return Err(raise(
                     ExcType::TypeError,
-                    format!("{}() missing 1 required positional argument: 'inputs'", args.callee()),
+                    format!(
+                        "{}() missing 1 required positional argument: 'inputs'",
+                        args.callee()
+                    ),
                 ));
             };
             inputs
@@ -337,7 +359,10 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
     };
     if task == Task::TextGeneration {
         if let MontyObject::List(items) = &input {
-            if items.first().is_some_and(|m| matches!(m, MontyObject::Dict(_))) {
+            if items
+                .first()
+                .is_some_and(|m| matches!(m, MontyObject::Dict(_)))
+            {
                 let (system, user) = chat_messages(items)?;
                 params.chat = true;
                 params.system = system;
@@ -364,12 +389,17 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
         }
         Task::ZeroShotClassification => {
             let labels = match args.keyword("candidate_labels") {
-                Some(MontyObject::String(s)) => {
-                    s.split(',').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
-                }
+                Some(MontyObject::String(s)) => s
+                    .split(',')
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect(),
                 Some(v) => values::texts(&v, "candidate_labels")?.0,
                 None => {
-                    return Err(raise(ExcType::ValueError, "You must include at least one label and at least one sequence."))
+                    return Err(raise(
+                        ExcType::ValueError,
+                        "You must include at least one label and at least one sequence.",
+                    ))
                 }
             };
             if let Some(m) = args.keyword("multi_label") {
@@ -398,7 +428,12 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
                 ]
                 .into_iter()
                 .find(|s| s.name() == a.to_lowercase())
-                .ok_or_else(|| raise(ExcType::ValueError, format!("'{a}' is not a valid AggregationStrategy")))?;
+                .ok_or_else(|| {
+                    raise(
+                        ExcType::ValueError,
+                        format!("'{a}' is not a valid AggregationStrategy"),
+                    )
+                })?;
             }
         }
         Task::FillMask => {
@@ -420,7 +455,8 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
             }
             if let Some(n) = args.keyword("max_length") {
                 // The decoder's length counts its start token; the new tokens are one fewer.
-                params.seq2seq.max_new_tokens = Some(values::count(&n, "max_length")?.saturating_sub(1).max(1));
+                params.seq2seq.max_new_tokens =
+                    Some(values::count(&n, "max_length")?.saturating_sub(1).max(1));
             }
             if let Some(n) = args.keyword("num_beams") {
                 params.seq2seq.num_beams = Some(values::count(&n, "num_beams")?);
@@ -470,17 +506,25 @@ fn chat_messages(items: &[MontyObject]) -> Result<(Option<String>, String), Mont
     let mut system = None;
     let mut user = None;
     for m in items {
-        let role = values::dict_get(m, "role").map(|r| values::string(r, "role")).transpose()?;
-        let content = values::dict_get(m, "content").map(|c| values::string(c, "content")).transpose()?;
+        let role = values::dict_get(m, "role")
+            .map(|r| values::string(r, "role"))
+            .transpose()?;
+        let content = values::dict_get(m, "content")
+            .map(|c| values::string(c, "content"))
+            .transpose()?;
         let (Some(role), Some(content)) = (role, content) else {
-            return Err(raise(ExcType::ValueError, "each chat message is a dict with 'role' and 'content'"));
+            return Err(raise(
+                ExcType::ValueError,
+                "each chat message is a dict with 'role' and 'content'",
+            ));
         };
         match role.as_str() {
             "system" if system.is_none() && user.is_none() => system = Some(content),
             "user" if user.is_none() => user = Some(content),
-            _ => {
-                return Err(raise(ExcType::ValueError, "hftutor's chat takes one turn: an optional system message, then one user message"))
-            }
+            _ => return Err(raise(
+                ExcType::ValueError,
+                "hftutor's chat takes one turn: an optional system message, then one user message",
+            )),
         }
     }
     let user = user.ok_or_else(|| raise(ExcType::ValueError, "the chat has no user message"))?;
@@ -499,9 +543,18 @@ fn finish_generation(
     if let Some(d) = args.keyword("do_sample") {
         sample = values::boolean(&d, "do_sample")?;
     }
-    let temperature = args.keyword("temperature").map(|t| values::float(&t, "temperature")).transpose()?;
-    let top_k = args.keyword("top_k").map(|k| values::count(&k, "top_k")).transpose()?;
-    let top_p = args.keyword("top_p").map(|p| values::float(&p, "top_p")).transpose()?;
+    let temperature = args
+        .keyword("temperature")
+        .map(|t| values::float(&t, "temperature"))
+        .transpose()?;
+    let top_k = args
+        .keyword("top_k")
+        .map(|k| values::count(&k, "top_k"))
+        .transpose()?;
+    let top_p = args
+        .keyword("top_p")
+        .map(|p| values::float(&p, "top_p"))
+        .transpose()?;
     if let Some(n) = args.keyword("max_new_tokens") {
         params.max_new_tokens = values::count(&n, "max_new_tokens")?;
     }
@@ -527,7 +580,10 @@ fn finish_generation(
         params.top_p = top_p;
     }
     if listed && texts.len() > 1 {
-        return Err(raise(ExcType::NotImplementedError, "hftutor's text-generation takes one prompt per call: call it once per prompt"));
+        return Err(raise(
+            ExcType::NotImplementedError,
+            "hftutor's text-generation takes one prompt per call: call it once per prompt",
+        ));
     }
     Ok(Asked {
         job: job(pipe, TaskInput::Texts(texts), params, runs),
@@ -570,7 +626,9 @@ fn shape(task: Task, asked: &Asked, output: &PipelineOutput) -> MontyObject {
             let per_text: Vec<MontyObject> = per
                 .iter()
                 .map(|labels| match asked.top_k {
-                    None => labels.first().map_or(MontyObject::None, |l| from_json(&serde_json::json!(l))),
+                    None => labels
+                        .first()
+                        .map_or(MontyObject::None, |l| from_json(&serde_json::json!(l))),
                     Some(k) => from_json(&serde_json::json!(&labels[..k.min(labels.len())])),
                 })
                 .collect();
@@ -580,18 +638,46 @@ fn shape(task: Task, asked: &Asked, output: &PipelineOutput) -> MontyObject {
                 _ => MontyObject::List(per_text),
             }
         }
+        PipelineOutput::Labels(per)
+            if task == Task::ImageClassification && asked.top_k.is_some() =>
+        {
+            let k = asked.top_k.unwrap_or(5);
+            let cut: Vec<_> = per.iter().map(|l| &l[..k.min(l.len())]).collect();
+            match (asked.single, cut.as_slice()) {
+                (true, [one]) => from_json(&serde_json::json!(one)),
+                _ => from_json(&serde_json::json!(cut)),
+            }
+        }
+        PipelineOutput::FillMask(per_text) if asked.top_k.is_some() => {
+            let k = asked.top_k.unwrap_or(5);
+            let cut: Vec<Vec<Vec<_>>> = per_text
+                .iter()
+                .map(|masks| masks.iter().map(|m| m[..k.min(m.len())].to_vec()).collect())
+                .collect();
+            let value = crate::present::json(task, &PipelineOutput::FillMask(cut), false, None);
+            from_json(&value)
+        }
         _ => {
             let value = crate::present::json(task, output, false, asked.top_k);
             let value = from_json(&value);
             match (value, asked.single) {
                 // present::json answers one input of a list-shaped task with the one item.
                 (MontyObject::List(items), false)
-                    if items.len() == 1 && matches!(task, Task::ZeroShotClassification | Task::AutomaticSpeechRecognition) =>
+                    if items.len() == 1
+                        && matches!(
+                            task,
+                            Task::ZeroShotClassification | Task::AutomaticSpeechRecognition
+                        ) =>
                 {
                     MontyObject::List(items)
                 }
                 (v @ MontyObject::Dict(_), false)
-                    if matches!(task, Task::ZeroShotClassification | Task::AutomaticSpeechRecognition | Task::QuestionAnswering) =>
+                    if matches!(
+                        task,
+                        Task::ZeroShotClassification
+                            | Task::AutomaticSpeechRecognition
+                            | Task::QuestionAnswering
+                    ) =>
                 {
                     MontyObject::List(vec![v])
                 }

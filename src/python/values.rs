@@ -125,10 +125,12 @@ pub fn int(v: &MontyObject, what: &str) -> Result<i64, MontyException> {
 /// A positive count (`max_new_tokens`, `top_k`).
 pub fn count(v: &MontyObject, what: &str) -> Result<usize, MontyException> {
     let i = int(v, what)?;
-    usize::try_from(i)
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| raise(ExcType::ValueError, format!("{what} must be a positive integer, got {i}")))
+    usize::try_from(i).ok().filter(|n| *n > 0).ok_or_else(|| {
+        raise(
+            ExcType::ValueError,
+            format!("{what} must be a positive integer, got {i}"),
+        )
+    })
 }
 
 /// A float argument (an int is a float too, as in Python).
@@ -164,13 +166,19 @@ pub fn texts(v: &MontyObject, what: &str) -> Result<(Vec<String>, bool), MontyEx
                 .map(|i| string(i, what))
                 .collect::<Result<Vec<_>, _>>()?;
             if texts.is_empty() {
-                return Err(raise(ExcType::ValueError, format!("{what} is an empty list")));
+                return Err(raise(
+                    ExcType::ValueError,
+                    format!("{what} is an empty list"),
+                ));
             }
             Ok((texts, true))
         }
         other => Err(raise(
             ExcType::TypeError,
-            format!("{what} must be a str or a list of str, not {}", type_name(other)),
+            format!(
+                "{what} must be a str or a list of str, not {}",
+                type_name(other)
+            ),
         )),
     }
 }

@@ -75,3 +75,41 @@ fn progress_and_reset_work_on_a_fresh_home() {
     let out = hftutor(&["reset"], home.path());
     assert!(out.status.success(), "{}", text(&out));
 }
+
+#[test]
+fn python_prints_as_cpython_and_exits_1_with_the_traceback() {
+    let home = tempfile::tempdir().unwrap();
+    let code = "print('before')\nx = {'a': 1}\nprint(x['b'])\n";
+    let out = hftutor(&["python", "-c", code], home.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("File \"<string>\", line 3, in <module>"),
+        "{err}"
+    );
+    assert!(err.ends_with("KeyError: 'b'\n"), "{err}");
+
+    let file = home.path().join("ok.py");
+    std::fs::write(
+        &file,
+        "total = sum(n * n for n in range(4))\nprint(f'{total=}')\n",
+    )
+    .unwrap();
+    let out = hftutor(&["python", file.to_str().unwrap()], home.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "total=14\n");
+}
+
+#[test]
+fn python_output_cannot_drive_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hftutor(
+        &["python", "-c", "print('\\x1b]52;c;aGVsbG8=\\x07')"],
+        home.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("^[]52"), "{stdout:?}");
+}

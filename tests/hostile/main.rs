@@ -5,6 +5,7 @@ mod common;
 mod csv;
 mod images;
 mod nesting;
+mod python_sandbox;
 mod sampling;
 mod scores;
 mod terminal;

@@ -4,6 +4,7 @@ mod cli;
 mod fill_mask;
 #[path = "../common/parity.rs"]
 mod parity;
+mod python_corpus;
 mod question_answering;
 mod roberta;
 mod seq2seq;
