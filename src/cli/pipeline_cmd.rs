@@ -144,6 +144,7 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         },
         multi_label: args.multi_label,
         hypothesis_template: args.hypothesis_template.clone(),
+        token_features: false,
     };
     let provision = Provision::from_env();
     let mut on_event = |e: ProvisionEvent| match e {

@@ -93,6 +93,9 @@ pub struct RunParams {
     /// zero-shot-classification with an NLI model: the hypothesis, `{}` standing for the label
     /// (`None`: transformers' "This example is {}.").
     pub hypothesis_template: Option<String>,
+    /// feature-extraction: each token's vector from the model's last layer, not pooled, as
+    /// transformers' `pipeline("feature-extraction")` gives them (one text per job).
+    pub token_features: bool,
 }
 
 impl Default for RunParams {
@@ -112,6 +115,7 @@ impl Default for RunParams {
             seq2seq: Seq2SeqParams::default(),
             multi_label: false,
             hypothesis_template: None,
+            token_features: false,
         }
     }
 }

@@ -71,6 +71,12 @@ const KNOWN: &[Known] = &[
         default: "facebook/bart-large-mnli",
     },
     Known {
+        names: &["feature-extraction"],
+        task: Task::FeatureExtraction,
+        class: "FeatureExtractionPipeline",
+        default: "distilbert/distilbert-base-cased",
+    },
+    Known {
         names: &["image-classification"],
         task: Task::ImageClassification,
         class: "ImageClassificationPipeline",
@@ -293,6 +299,9 @@ pub fn call(
     }
     let mut args = Args::new(format!("{}.__call__", pipe.class), positional, &all)?;
     let keyword_names = args.keyword_names();
+    if pipe.task == Task::FeatureExtraction {
+        return features(pipe, args, models, calls, keyword_names);
+    }
     let asked = ask(pipe, &mut args)?;
     args.finish()?;
     let output = models
@@ -306,6 +315,52 @@ pub fn call(
         output,
     });
     Ok(value)
+}
+
+/// feature-extraction: for each text, its tokens' vectors with a batch dimension of 1
+/// (`[1][tokens][hidden]`), as transformers gives them; a list of those for a list of texts.
+fn features(
+    pipe: &Pipe,
+    mut args: Args,
+    models: &mut dyn Models,
+    calls: &mut Vec<Call>,
+    keywords: Vec<String>,
+) -> Result<MontyObject, MontyException> {
+    let Some(inputs) = args.take("inputs") else {
+        return Err(raise(
+            ExcType::TypeError,
+            format!(
+                "{}() missing 1 required positional argument: 'inputs'",
+                args.callee()
+            ),
+        ));
+    };
+    let (texts, listed) = values::texts(&inputs, "inputs")?;
+    args.finish()?;
+    let mut per_text = Vec::new();
+    for text in texts {
+        let params = RunParams {
+            token_features: true,
+            ..RunParams::default()
+        };
+        let job = job(pipe, TaskInput::Texts(vec![text]), params, 1);
+        let output = models
+            .run(&job)
+            .map_err(|e| raise(ExcType::RuntimeError, e.to_string()))?;
+        let value = values::from_json(&crate::present::json(pipe.task, &output, false, None));
+        per_text.push(MontyObject::List(vec![value]));
+        calls.push(Call {
+            task: pipe.task,
+            model: pipe.model.clone(),
+            keywords: keywords.clone(),
+            output,
+        });
+    }
+    Ok(if listed {
+        MontyObject::List(per_text)
+    } else {
+        per_text.pop().unwrap_or(MontyObject::None)
+    })
 }
 
 fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {

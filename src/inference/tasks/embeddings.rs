@@ -194,6 +194,23 @@ impl Embedder {
         Ok(Embedded { vectors, truncated })
     }
 
+    /// The last layer's vector for each token of `text` (special tokens included), unpooled and
+    /// unnormalised: transformers' feature-extraction output for one text.
+    pub fn token_features(&self, text: &str) -> Result<Vec<Vec<f32>>, PipelineError> {
+        check_texts(&[text.to_string()])?;
+        let enc = self
+            .tokenizer
+            .encode_fast(text, true)
+            .map_err(PipelineError::Tokenizer)?;
+        let ids = enc.get_ids();
+        let n = ids.len();
+        let ids = Tensor::from_vec(ids.to_vec(), (1, n), &self.device)?;
+        let mask = ids.ones_like()?;
+        let token_types = ids.zeros_like()?;
+        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?; // (1, n, dim)
+        Ok(hidden.squeeze(0)?.to_vec2::<f32>()?)
+    }
+
     /// Token count of `text` without truncation (special tokens included).
     fn untruncated_len(&self, text: &str) -> Option<usize> {
         let mut tok = self.tokenizer.clone();
@@ -302,13 +319,23 @@ impl Pipeline for EmbeddingPipeline {
     fn run_input(
         &mut self,
         input: &TaskInput,
-        _params: &RunParams,
+        params: &RunParams,
         _runs: usize,
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         let inputs = input.texts();
         self.notes.clear();
         self.notes.extend(self.embedder.weights_note.take());
+        if params.token_features && self.task == Task::FeatureExtraction {
+            let [text] = inputs else {
+                return Err(PipelineError::BadInput(
+                    "token features are given for one text at a time".into(),
+                ));
+            };
+            return Ok(PipelineOutput::Embeddings(
+                self.embedder.token_features(text)?,
+            ));
+        }
         if self.task == Task::SentenceSimilarity && inputs.len() < 2 {
             return Err(PipelineError::BadInput(
                 "similarity needs at least two sentences: the first is compared with each of the others"
