@@ -31,8 +31,16 @@ fn syntax_message(message: &str) -> String {
     message.to_string()
 }
 
+/// Where the student's code starts in what monty ran: lines before `offset` are a host library's
+/// Python (named `library` in tracebacks).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prelude {
+    pub offset: usize,
+    pub library: &'static str,
+}
+
 /// The whole error as CPython prints it to stderr.
-pub fn format(e: &MontyException) -> String {
+pub fn format(e: &MontyException, prelude: Prelude) -> String {
     let syntax = e.exc_type() == ExcType::SyntaxError;
     let mut s = String::new();
     let frames = e.traceback();
@@ -48,7 +56,7 @@ pub fn format(e: &MontyException) -> String {
         }
         let shown = same.min(3);
         for _ in 0..shown {
-            frame(&mut s, f, syntax);
+            frame(&mut s, f, syntax, prelude);
         }
         if same > 3 {
             s.push_str(&format!(
@@ -93,18 +101,18 @@ fn same_place(a: &StackFrame, b: &StackFrame) -> bool {
     a.filename == b.filename && a.start.line == b.start.line && a.frame_name == b.frame_name
 }
 
-fn frame(s: &mut String, f: &StackFrame, syntax: bool) {
+fn frame(s: &mut String, f: &StackFrame, syntax: bool, prelude: Prelude) {
+    let line = f.start.line as usize;
+    let (file, line) = if line <= prelude.offset {
+        (format!("<hftutor's {}>", prelude.library), line)
+    } else {
+        (f.filename.clone(), line - prelude.offset)
+    };
     if f.hide_frame_name || syntax {
-        s.push_str(&format!(
-            "  File \"{}\", line {}\n",
-            f.filename, f.start.line
-        ));
+        s.push_str(&format!("  File \"{file}\", line {line}\n"));
     } else {
         let name = f.frame_name.as_deref().unwrap_or("<module>");
-        s.push_str(&format!(
-            "  File \"{}\", line {}, in {name}\n",
-            f.filename, f.start.line
-        ));
+        s.push_str(&format!("  File \"{file}\", line {line}, in {name}\n"));
     }
     let Some(line) = f.preview_line.as_deref() else {
         return;

@@ -10,7 +10,10 @@ use ruff_python_ast::Stmt;
 use ruff_text_size::{Ranged, TextRange};
 
 /// The modules the host provides, with the names each one has.
-pub const HOST_MODULES: &[(&str, &[&str])] = &[("transformers", &["pipeline"])];
+pub const HOST_MODULES: &[(&str, &[&str])] = &[
+    ("transformers", &["pipeline"]),
+    ("sentence_transformers", &["SentenceTransformer", "util"]),
+];
 
 /// One name an import binds, and the host object it is bound to.
 #[derive(Debug, Clone, PartialEq, Eq)]

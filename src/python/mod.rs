@@ -7,9 +7,11 @@
 //! of the last expression as a REPL shows it, notes for stderr, and every pipeline call with its
 //! output (which a code exercise's checks judge).
 
+pub mod arrays;
 mod errors;
 pub mod imports;
 pub mod local;
+mod sentence_transformers;
 mod session;
 pub mod transformers;
 pub mod values;

@@ -10,6 +10,8 @@ use monty_types::{
     ResourceTracker,
 };
 
+use super::errors::Prelude;
+use super::sentence_transformers as st;
 use super::transformers::{self, Pipe};
 use super::values::raise;
 use super::{errors, imports, CellRun, Limits, Models, Source};
@@ -89,6 +91,12 @@ impl Host<'_> {
                 ),
             ));
         }
+        if st::HOST_FUNCTIONS.contains(&name) {
+            return match st::call(name, args, self.models, &mut self.cell.calls) {
+                Ok(v) => Answer::Value(v),
+                Err(e) => Answer::Raise(e),
+            };
+        }
         if name == PIPELINE {
             return match transformers::make_pipeline(args, kwargs, &*self.models) {
                 Ok((pipe, notes)) => {
@@ -140,16 +148,34 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
             globals.push((g, host_object(&b.object)));
         }
     }
+    // sentence_transformers is Python over host functions: its prelude runs first.
+    let mut program_source = rewritten.source;
+    let mut prelude = Prelude::default();
+    if rewritten
+        .bindings
+        .iter()
+        .any(|b| b.object.starts_with("sentence_transformers"))
+    {
+        globals.retain(|(n, _)| !n.starts_with("__hf_sentence_transformers"));
+        for f in st::HOST_FUNCTIONS {
+            globals.push((f.to_string(), function(f)));
+        }
+        prelude = Prelude {
+            offset: st::PRELUDE.lines().count(),
+            library: "sentence_transformers",
+        };
+        program_source = format!("{}{program_source}", st::PRELUDE);
+    }
     let (names, objects): (Vec<String>, Vec<MontyObject>) = globals.into_iter().unzip();
     let program = match MontyRun::new(
-        rewritten.source,
+        program_source,
         &source.file_name,
         names,
         CompileOptions::default(),
     ) {
         Ok(p) => p,
         Err(e) => {
-            cell.error = Some(errors::format(&e));
+            cell.error = Some(errors::format(&e, prelude));
             return cell;
         }
     };
@@ -174,7 +200,7 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
     loop {
         let step = match progress {
             Err(e) => {
-                host.cell.error = Some(errors::format(&e));
+                host.cell.error = Some(errors::format(&e, prelude));
                 break;
             }
             Ok(step) => step,
@@ -221,10 +247,11 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
                 )
             }
             RunProgress::ResolveFutures(_) => {
-                host.cell.error = Some(errors::format(&raise(
+                let e = raise(
                     ExcType::NotImplementedError,
                     "hftutor's sandbox doesn't run async code",
-                )));
+                );
+                host.cell.error = Some(errors::format(&e, prelude));
                 break;
             }
         };
