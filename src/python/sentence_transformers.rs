@@ -12,6 +12,7 @@ use super::arrays::{self, Array};
 use super::values::{self, raise};
 use super::{Call, Models};
 use crate::domain::{JobRequest, ModelRef, PipelineOutput, RunParams, Task, TaskInput};
+use crate::inference::tasks::embeddings::cosine;
 
 /// The host functions the prelude calls.
 pub const HOST_FUNCTIONS: &[&str] = &[
@@ -206,11 +207,4 @@ pub fn call(
             format!("{name}() got the wrong arguments"),
         )),
     }
-}
-
-/// sentence-transformers' `cos_sim`: a·b / (max(‖a‖, 1e-8) · max(‖b‖, 1e-8)).
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-8);
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    dot / (norm(a) * norm(b))
 }

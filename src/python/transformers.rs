@@ -367,8 +367,7 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
     let mut params = RunParams::default();
     let mut top_k = None;
     let mut chat = None;
-    let mut full_text = true;
-    let mut runs = 1;
+    let full_text = true;
     let task = pipe.task;
     let input = match task {
         Task::QuestionAnswering => {
@@ -491,17 +490,16 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
                 })?;
             }
         }
-        Task::FillMask => {
+        Task::FillMask | Task::ImageClassification => {
             if let Some(k) = args.keyword("top_k") {
                 top_k = Some(values::count(&k, "top_k")?);
             }
-            if let Some(t) = args.keyword("targets") {
+            // Only fill-mask takes targets; for a picture it stays unknown (a TypeError).
+            let targets = (task == Task::FillMask)
+                .then(|| args.keyword("targets"))
+                .flatten();
+            if let Some(t) = targets {
                 params.targets = values::texts(&t, "targets")?.0;
-            }
-        }
-        Task::ImageClassification => {
-            if let Some(k) = args.keyword("top_k") {
-                top_k = Some(values::count(&k, "top_k")?);
             }
         }
         Task::Summarization | Task::Translation => {
@@ -536,7 +534,6 @@ fn ask(pipe: &Pipe, args: &mut Args) -> Result<Asked, MontyException> {
         }
         _ => {}
     }
-    let _ = (&mut runs, &mut full_text);
     Ok(Asked {
         job: job(pipe, TaskInput::Texts(texts), params, 1),
         single: !listed,
