@@ -10,6 +10,8 @@ use crate::domain::{JobRequest, PipelineOutput, Stream};
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::loaded::Loaded;
 use crate::inference::PipelineError;
+use crate::python::local::LoadedModels;
+use crate::python::{CellJob, CellRun};
 
 /// The worker thread's name (the shell's panic hook recognises it).
 pub const THREAD_NAME: &str = "hftutor-models";
@@ -33,6 +35,34 @@ pub enum WorkerEvent {
         result: Result<PipelineOutput, JobError>,
         elapsed: Duration,
     },
+    /// A code cell ended: what it printed and every pipeline call it made (its Python errors
+    /// are in the run), or why it couldn't run at all.
+    CellFinished {
+        job: u64,
+        result: Result<Box<CellRun>, JobError>,
+        elapsed: Duration,
+    },
+}
+
+impl WorkerEvent {
+    /// The job the event is about.
+    pub fn job(&self) -> u64 {
+        match self {
+            WorkerEvent::Started { job }
+            | WorkerEvent::Loading { job, .. }
+            | WorkerEvent::Stream { job, .. }
+            | WorkerEvent::Finished { job, .. }
+            | WorkerEvent::CellFinished { job, .. } => *job,
+        }
+    }
+}
+
+/// What the worker runs: one pipeline job, or a code cell (whose pipeline calls run here too).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one in flight at a time
+pub enum Job {
+    Pipeline(JobRequest),
+    Cell(CellJob),
 }
 
 /// Why a job gave no output.
@@ -89,7 +119,7 @@ pub type EventSink = Box<dyn Fn(WorkerEvent) + Send>;
 
 /// A handle on the worker thread. Dropping it stops the thread after the current job.
 pub struct Worker {
-    jobs: mpsc::Sender<(u64, JobRequest)>,
+    jobs: mpsc::Sender<(u64, Job)>,
     next: AtomicU64,
     cancel: Arc<AtomicBool>,
 }
@@ -97,7 +127,7 @@ pub struct Worker {
 impl Worker {
     /// Starts the worker thread.
     pub fn spawn(provision: Provision, sink: EventSink) -> std::io::Result<Worker> {
-        let (tx, rx) = mpsc::channel::<(u64, JobRequest)>();
+        let (tx, rx) = mpsc::channel::<(u64, Job)>();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
         std::thread::Builder::new()
@@ -112,10 +142,19 @@ impl Worker {
 
     /// Queues a job; returns its id. Events for it follow on the sink.
     pub fn submit(&self, request: JobRequest) -> u64 {
+        self.send(Job::Pipeline(request))
+    }
+
+    /// Queues a code cell; returns its id.
+    pub fn submit_cell(&self, cell: CellJob) -> u64 {
+        self.send(Job::Cell(cell))
+    }
+
+    fn send(&self, job: Job) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         self.cancel.store(false, Ordering::SeqCst);
         // A send only fails when the thread is gone; the shell then sees no events and says so.
-        let _ = self.jobs.send((id, request));
+        let _ = self.jobs.send((id, job));
         id
     }
 
@@ -127,12 +166,19 @@ impl Worker {
 
 fn worker_loop(
     provision: Provision,
-    rx: mpsc::Receiver<(u64, JobRequest)>,
+    rx: mpsc::Receiver<(u64, Job)>,
     sink: EventSink,
     cancel: Arc<AtomicBool>,
 ) {
     let mut loaded = Loaded::new();
-    while let Ok((job, request)) = rx.recv() {
+    while let Ok((job, work)) = rx.recv() {
+        let request = match work {
+            Job::Pipeline(r) => r,
+            Job::Cell(cell) => {
+                run_cell(&provision, &mut loaded, job, &cell, &sink, &cancel);
+                continue;
+            }
+        };
         sink(WorkerEvent::Started { job });
         let started = Instant::now();
         // A panic inside model code becomes an error for this job; the loaded model it was
@@ -142,12 +188,7 @@ fn worker_loop(
         }));
         let result = attempt.unwrap_or_else(|panic| {
             loaded.forget(&request);
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown error");
-            Err(JobFailure::Panicked(what.to_string()).into())
+            Err(JobFailure::Panicked(panic_text(&*panic)).into())
         });
         sink(WorkerEvent::Finished {
             job,
@@ -155,6 +196,56 @@ fn worker_loop(
             elapsed: started.elapsed(),
         });
     }
+}
+
+/// Runs a code cell here, its pipeline calls on the worker's loaded models. A panic in model
+/// code drops every loaded model (which one is unknown) and fails the cell.
+fn run_cell(
+    provision: &Provision,
+    loaded: &mut Loaded,
+    job: u64,
+    cell: &CellJob,
+    sink: &EventSink,
+    cancel: &AtomicBool,
+) {
+    sink(WorkerEvent::Started { job });
+    let started = Instant::now();
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut on_event = |event: ProvisionEvent| sink(loading_event(job, event));
+        let mut on_stream = |_: Stream| !cancel.load(Ordering::SeqCst);
+        let stop = || cancel.load(Ordering::SeqCst);
+        let mut models = LoadedModels {
+            loaded: &mut *loaded,
+            provision,
+            course: &cell.course,
+            on_event: &mut on_event,
+            on_stream: &mut on_stream,
+            stop: &stop,
+            seed: cell.seed,
+        };
+        crate::python::run(&cell.source, &mut models, cell.limits)
+    }));
+    let result = match attempt {
+        Ok(run) => Ok(Box::new(run)),
+        Err(panic) => {
+            *loaded = Loaded::new();
+            Err(JobFailure::Panicked(panic_text(&*panic)).into())
+        }
+    };
+    sink(WorkerEvent::CellFinished {
+        job,
+        result,
+        elapsed: started.elapsed(),
+    });
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown error")
+        .to_string()
 }
 
 fn run_job(

@@ -3,8 +3,10 @@
 //! model worker (or a pipeline already loaded) → its output → a [`Verdict`] → progress.
 //! It never draws and never loads a model itself.
 
+mod cell;
 mod prepare;
 
+pub use cell::{check_code, file_name, judge_cell, shown, start_cell};
 pub use prepare::PrepareError;
 
 use crate::checks::{self, Verdict};
@@ -112,6 +114,9 @@ pub struct Rules;
 
 impl AnswerRules for Rules {
     fn check(&self, exercise: &Exercise, values: &[String]) -> AnswerCheck {
+        if exercise.kind == crate::course::Kind::Code {
+            return check_code(exercise, values.first().map_or("", String::as_str));
+        }
         match prepare(exercise, values) {
             Err(m) => AnswerCheck::Refused(m.to_string()),
             Ok(prepared) => match checks::input_conditions(exercise, &prepared.texts)

@@ -187,6 +187,10 @@ pub fn solve(
                 }
             }
             let mut run = |values: &Vec<String>, should_pass: bool| {
+                if ex.kind == crate::course::Kind::Code {
+                    let code = values.first().map_or("", String::as_str);
+                    return try_code(&mut loaded, provision, course, ex, code, should_pass);
+                }
                 try_values(
                     &mut loaded,
                     provision,
@@ -236,6 +240,45 @@ pub fn model_for(course: &Course, ex: &Exercise) -> anyhow::Result<ModelRef> {
             ex.task
         )
     })
+}
+
+/// Runs one code answer as the tutor's worker would (on the same loaded models, with the
+/// solver's seed for sampled calls that set none); None when the verdict is what `should_pass`
+/// expects.
+fn try_code(
+    loaded: &mut Loaded,
+    provision: &Provision,
+    course: &Course,
+    ex: &Exercise,
+    code: &str,
+    should_pass: bool,
+) -> Option<String> {
+    let mut job = attempt::start_cell(course, ex, code);
+    job.seed = Some(SOLVER_SEED);
+    let mut models = crate::python::local::LoadedModels {
+        loaded,
+        provision,
+        course: &job.course,
+        on_event: &mut |_| {},
+        on_stream: &mut |_| true,
+        stop: &|| false,
+        seed: job.seed,
+    };
+    let run = crate::python::run(&job.source, &mut models, job.limits);
+    let verdict = attempt::judge_cell(ex, code, &run);
+    let first = code.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let shown = format!("{} ({} lines)", first.trim(), code.lines().count());
+    match (should_pass, verdict.passed) {
+        (true, true) | (false, false) => None,
+        (true, false) => Some(format!(
+            "solution \"{shown}\" fails: {}",
+            verdict.details.join("; ")
+        )),
+        (false, true) => Some(format!(
+            "counterexample \"{shown}\" passes: {}",
+            verdict.details.join("; ")
+        )),
+    }
 }
 
 /// Runs one input set on the attempt path, as the shell would (with the solver's seed for

@@ -2,6 +2,7 @@
 //! happened. Never runs a model and never prepares inputs: it is handed both (see `attempt`).
 
 mod classes;
+pub mod code;
 pub mod entities;
 mod gap;
 mod inputs;

@@ -7,7 +7,7 @@ use super::check_classes as classes;
 use super::did_you_mean;
 use super::raw::{RawBounds, RawCheck, Texts};
 use super::report::Report;
-use super::types::{Agreement, Bounds, Check};
+use super::types::{Agreement, Bounds, Check, CodeCheck};
 use super::yaml_doc::YamlDoc;
 
 /// What the check needs to know about the rest of the exercise.
@@ -19,6 +19,8 @@ pub struct Context {
     pub can_sample: bool,
     /// Whether an input is the student's prediction (itself a condition: the guess must be right).
     pub has_prediction: bool,
+    /// A code exercise: its inputs are whatever the code passes, so their count isn't known.
+    pub code: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -59,7 +61,28 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
     .map(|(name, _)| name)
     .collect();
 
-    if set.is_empty() && !ctx.has_prediction {
+    let code_set: Vec<&str> = [
+        ("keywords", raw.keywords.is_some()),
+        ("printed", raw.printed.is_some()),
+        ("code_contains", raw.code_contains.is_some()),
+        ("code_not_contains", raw.code_not_contains.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, on)| *on)
+    .map(|(name, _)| name)
+    .collect();
+    if !ctx.code {
+        for name in &code_set {
+            report.error(
+                doc.pos(&format!("check.{name}")),
+                format!(
+                    "check \"{name}\" judges a code cell: use it in an exercise with `kind: code`"
+                ),
+            );
+        }
+    }
+    // A code exercise always judges that its code ran and called the task's pipeline.
+    if set.is_empty() && code_set.is_empty() && !ctx.has_prediction && !ctx.code {
         report.error(
             doc.pos("check"),
             "check has no condition: add at least one (similarity, contains, words, runs_agree, …)",
@@ -84,7 +107,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         }
     }
     for name in ["shared_words", "same_words", "distinct_inputs"] {
-        if set.contains(&name) && ctx.text_inputs < 2 {
+        if set.contains(&name) && ctx.text_inputs < 2 && !ctx.code {
             report.error(
                 doc.pos(&format!("check.{name}")),
                 format!(
@@ -95,7 +118,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         }
     }
 
-    if set.contains(&"similarity_gap") && ctx.text_inputs != 3 {
+    if set.contains(&"similarity_gap") && ctx.text_inputs != 3 && !ctx.code {
         report.error(
             doc.pos("check.similarity_gap"),
             format!(
@@ -159,6 +182,12 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         rank: raw.rank.and_then(|r| classes::rank(doc, r, report)),
         accuracy: bounds(doc, "accuracy", raw.accuracy, Scale::Probability, report),
         entities: texts(doc, "entities", raw.entities, report),
+        code: CodeCheck {
+            keywords: texts(doc, "keywords", raw.keywords, report),
+            printed: texts(doc, "printed", raw.printed, report),
+            code_contains: texts(doc, "code_contains", raw.code_contains, report),
+            code_not_contains: texts(doc, "code_not_contains", raw.code_not_contains, report),
+        },
     }
 }
 

@@ -7,7 +7,7 @@ use crate::domain::Task;
 use super::check_spec::{self, Context};
 use super::raw::{Answer, Answers, RawExercise, RawInput};
 use super::report::Report;
-use super::types::{AnswersAt, Check, Exercise, Feedback, InputField};
+use super::types::{AnswersAt, Check, Exercise, Feedback, InputField, Kind};
 use super::yaml_doc::YamlDoc;
 use super::{did_you_mean, ids};
 use crate::domain::{ModelRef, Param};
@@ -99,12 +99,44 @@ pub fn convert(
         Some(model)
     });
 
-    let params = super::exercise_params::params(doc, raw.params, task, report);
-    let inputs = inputs(doc, raw.inputs, task, &params, report);
-    let runs = runs(doc, raw.runs, task, report);
-    let text_inputs = inputs.iter().filter(|f| f.param.is_none()).count();
-    let can_sample =
-        params.temperature > 0.0 || inputs.iter().any(|f| f.param == Some(Param::Temperature));
+    let kind = kind(doc, raw.kind.as_deref(), report);
+    if kind == Kind::Code {
+        for (key, set, why) in [
+            ("inputs", raw.inputs.is_some(), "its one input is the code: remove `inputs`, and give `starter:` with the code the cell starts with"),
+            ("params", raw.params.is_some(), "the code sets its own settings (`temperature=…`, `top_k=…`): remove `params`"),
+            ("runs", raw.runs.is_some(), "the code runs the pipeline as often as it calls it: remove `runs`"),
+        ] {
+            if set {
+                report.error(doc.pos(key), format!("{what} is a code exercise: {why}"));
+            }
+        }
+    } else if raw.starter.is_some() {
+        report.error(
+            doc.pos("starter"),
+            "starter is the code a code cell starts with: add `kind: code`, or remove `starter`",
+        );
+    }
+    let (params, inputs, runs) = if kind == Kind::Code {
+        let code = InputField {
+            label: "Code".to_string(),
+            param: None,
+            default: raw.starter.unwrap_or_default(),
+        };
+        (RunParams::default(), vec![code], 1)
+    } else {
+        let params = super::exercise_params::params(doc, raw.params, task, report);
+        let inputs = inputs(doc, raw.inputs, task, &params, report);
+        let runs = runs(doc, raw.runs, task, report);
+        (params, inputs, runs)
+    };
+    // A code exercise's texts are whatever its code passes: not known here.
+    let text_inputs = match kind {
+        Kind::Code => 0,
+        Kind::Fields => inputs.iter().filter(|f| f.param.is_none()).count(),
+    };
+    let can_sample = kind == Kind::Code
+        || params.temperature > 0.0
+        || inputs.iter().any(|f| f.param == Some(Param::Temperature));
 
     let has_prediction = inputs.iter().any(|f| f.param == Some(Param::Prediction));
     let check = match raw.check {
@@ -126,6 +158,7 @@ pub fn convert(
                 runs,
                 can_sample,
                 has_prediction,
+                code: kind == Kind::Code,
             },
             report,
         )),
@@ -181,6 +214,7 @@ pub fn convert(
 
     let exercise = Exercise {
         id: id?,
+        kind,
         task: task?,
         model,
         goal: goal?,
@@ -199,6 +233,22 @@ pub fn convert(
         line: fence_line,
     };
     Some(exercise)
+}
+
+/// `kind:` fields (the default) or code.
+fn kind(doc: &YamlDoc, raw: Option<&str>, report: &mut Report) -> Kind {
+    match raw.map(str::trim) {
+        None | Some("fields") => Kind::Fields,
+        Some("code") => Kind::Code,
+        Some(other) => {
+            let hint = did_you_mean::suggestion(other, ["fields", "code"]);
+            report.error(
+                doc.value_pos("kind"),
+                format!("unknown kind \"{other}\"{hint}: an exercise is `kind: fields` (the default) or `kind: code` (a Python cell)"),
+            );
+            Kind::Fields
+        }
+    }
 }
 
 fn default_inputs(task: Option<Task>) -> Vec<InputField> {

@@ -50,10 +50,14 @@ struct RawModelMap {
 #[serde(deny_unknown_fields)]
 pub struct RawExercise {
     pub id: Option<String>,
+    /// `fields` (the default) or `code`: a Python cell the student writes.
+    pub kind: Option<String>,
     pub task: Option<String>,
     pub model: Option<RawModel>,
     pub goal: Option<String>,
     pub inputs: Option<Vec<RawInput>>,
+    /// kind: code: the code the cell starts with.
+    pub starter: Option<String>,
     pub params: Option<RawParams>,
     pub runs: Option<i64>,
     pub check: Option<RawCheck>,
@@ -126,6 +130,14 @@ pub struct RawCheck {
     pub rank: Option<RawRank>,
     pub accuracy: Option<RawBounds>,
     pub entities: Option<Texts>,
+    /// kind: code: keyword arguments the judged pipeline must be given.
+    pub keywords: Option<Texts>,
+    /// kind: code: what the code printed must contain.
+    pub printed: Option<Texts>,
+    /// kind: code: the code (comments left out) must contain these.
+    pub code_contains: Option<Texts>,
+    /// kind: code: the code (comments left out) must not contain these.
+    pub code_not_contains: Option<Texts>,
 }
 
 /// `rank: {document: 4, max: 1}`.

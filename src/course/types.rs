@@ -81,12 +81,17 @@ pub enum Block {
 pub struct Exercise {
     /// Unique within the lesson.
     pub id: String,
+    /// Input fields, or a Python code cell.
+    pub kind: Kind,
+    /// The pipeline run; in a code exercise, the pipeline the code must call (its last call is
+    /// what the output checks judge).
     pub task: Task,
     /// Overrides the course's default model for the task.
     pub model: Option<ModelRef>,
     /// One sentence the student can act on.
     pub goal: String,
-    /// The input fields the student fills (at least one).
+    /// The input fields the student fills (at least one). A code exercise has one, the code,
+    /// whose default is the lesson's starter.
     pub inputs: Vec<InputField>,
     /// Fixed generation settings, and how many times to run (checks over several runs).
     pub params: RunParams,
@@ -104,6 +109,18 @@ pub struct Exercise {
     pub answers_at: AnswersAt,
     /// 1-based line of the ```exercise fence in the lesson file.
     pub line: usize,
+}
+
+/// What the student works with in an exercise panel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Kind {
+    /// Fields whose values become the pipeline's texts and settings.
+    #[default]
+    Fields,
+    /// A Python cell (`kind: code`): the student writes the real `pipeline(…)` code, hftutor runs
+    /// it in its sandbox (`crate::python`), and the checks judge the pipeline calls it made, what
+    /// it printed, and the code itself.
+    Code,
 }
 
 /// The places of an exercise's solutions and counterexamples in its lesson file.
@@ -172,6 +189,33 @@ pub struct Check {
     pub accuracy: Option<Bounds>,
     /// token-classification: entity types (PER, LOC…) each text must have at least one of.
     pub entities: Vec<String>,
+    /// Conditions on a code exercise's code and what it printed.
+    pub code: CodeCheck,
+}
+
+/// The checks only a code exercise has: on the code itself and on what it printed. Texts are
+/// matched case-sensitively in the code (Python is) and case-insensitively in the output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodeCheck {
+    /// Keyword arguments the judged pipeline (its `pipeline(…)` or its call) must be given, e.g.
+    /// `candidate_labels`, `top_k`.
+    pub keywords: Vec<String>,
+    /// What the code printed (and its last expression's value) must contain each of.
+    pub printed: Vec<String>,
+    /// The code (comments left out) must contain each of these.
+    pub code_contains: Vec<String>,
+    /// The code (comments left out) must contain none of these: a hard-coded answer, a banned
+    /// shortcut.
+    pub code_not_contains: Vec<String>,
+}
+
+impl CodeCheck {
+    pub fn is_empty(&self) -> bool {
+        self.keywords.is_empty()
+            && self.printed.is_empty()
+            && self.code_contains.is_empty()
+            && self.code_not_contains.is_empty()
+    }
 }
 
 /// "Document `document` (1-based, as students see it) ranks `max` or better."

@@ -54,6 +54,18 @@ impl TaskInput {
         })
     }
 
+    /// The plain list of inputs `from_inputs` reads back into this (zero-shot's labels first,
+    /// joined with commas): what a lesson's fields would have held.
+    pub fn as_inputs(&self) -> Vec<String> {
+        match self {
+            TaskInput::Texts(t) => t.clone(),
+            TaskInput::Labeled { labels, texts } => std::iter::once(labels.join(", "))
+                .chain(texts.iter().cloned())
+                .collect(),
+            TaskInput::Questions { questions, .. } => questions.clone(),
+        }
+    }
+
     /// The texts, the texts to label, or the questions: what each result is about.
     pub fn texts(&self) -> &[String] {
         match self {

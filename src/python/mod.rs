@@ -8,6 +8,7 @@
 //! output (which a code exercise's checks judge).
 
 pub mod arrays;
+pub mod code_text;
 mod errors;
 pub mod imports;
 pub mod local;
@@ -16,6 +17,7 @@ mod session;
 pub mod transformers;
 pub mod values;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::domain::{JobRequest, ModelRef, PipelineOutput, Task};
@@ -29,6 +31,10 @@ pub trait Models {
     /// Runs one pipeline job to its end. The error is shown to the student as the exception's
     /// message.
     fn run(&mut self, job: &JobRequest) -> Result<PipelineOutput, ModelError>;
+    /// Whether the student asked the cell to stop (checked at each host call).
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Why a model call failed (a missing model, a pipeline error), shown as the Python exception.
@@ -78,7 +84,20 @@ pub struct Call {
     pub model: ModelRef,
     /// The keyword arguments it was given (with those of `pipeline(…)`).
     pub keywords: Vec<String>,
+    /// Its inputs as a lesson's fields would hold them (`TaskInput::as_inputs`).
+    pub texts: Vec<String>,
     pub output: PipelineOutput,
+}
+
+/// A cell asked of the model worker: the code, the course's model per task (what
+/// `pipeline(task)` with no `model=` runs), the limits, and a seed for sampled calls that set
+/// none (the solver's, so its verdicts can be reproduced; none in the tutor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellJob {
+    pub source: Source,
+    pub course: BTreeMap<Task, ModelRef>,
+    pub limits: Limits,
+    pub seed: Option<u64>,
 }
 
 /// What one run of a cell gave.

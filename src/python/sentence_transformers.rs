@@ -172,6 +172,7 @@ pub fn call(
                 task: Task::FeatureExtraction,
                 model: job.model.clone(),
                 keywords: Vec::new(),
+                texts: job.input.as_inputs(),
                 output,
             });
             Ok(value)

@@ -91,6 +91,12 @@ impl Host<'_> {
                 ),
             ));
         }
+        if self.models.cancelled() {
+            return Answer::Abort(raise(
+                ExcType::KeyboardInterrupt,
+                "stopped: you pressed Esc",
+            ));
+        }
         if st::HOST_FUNCTIONS.contains(&name) {
             return match st::call(name, args, self.models, &mut self.cell.calls) {
                 Ok(v) => Answer::Value(v),

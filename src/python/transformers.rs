@@ -312,6 +312,7 @@ pub fn call(
         task: pipe.task,
         model: pipe.model.clone(),
         keywords: keyword_names,
+        texts: asked.job.input.as_inputs(),
         output,
     });
     Ok(value)
@@ -353,6 +354,7 @@ fn features(
             task: pipe.task,
             model: pipe.model.clone(),
             keywords: keywords.clone(),
+            texts: job.input.as_inputs(),
             output,
         });
     }

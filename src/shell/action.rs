@@ -52,6 +52,12 @@ pub enum Action {
     CursorHome,
     CursorEnd,
     ClearField,
+    /// In a code cell: Enter breaks the line (keeping the indent), Tab indents, Up and Down
+    /// move by lines.
+    NewLine,
+    Indent,
+    LineUp,
+    LineDown,
     /// Run the active exercise (prepare → submit).
     Run,
     /// Stop the running job.
@@ -101,6 +107,8 @@ pub enum Action {
 pub enum Effect {
     /// Send this job to the model worker, then feed back `Action::Submitted(id)`.
     Submit(JobRequest),
+    /// Send this code cell to the model worker, then feed back `Action::Submitted(id)`.
+    SubmitCell(Box<crate::python::CellJob>),
     /// Ask the worker to stop the running job.
     Cancel,
     /// Save this progress (atomically, off the UI thread).

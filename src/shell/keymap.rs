@@ -41,7 +41,12 @@ pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
         _ => {}
     }
 
+    // F5 runs from anywhere in an exercise (a code cell's Enter breaks the line).
+    if key.code == KeyCode::F(5) || (ctrl && key.code == KeyCode::Char('r')) {
+        return Some(Action::Run);
+    }
     match app.focus() {
+        Focus::Typing if app.active_is_code() => code_typing(key, ctrl),
         Focus::Typing => typing(key, ctrl),
         Focus::Lessons => lessons(app, key),
         Focus::Lesson => reading(app, key),
@@ -66,6 +71,20 @@ fn typing(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('e') if ctrl => Action::CursorEnd,
         KeyCode::Char(c) if !ctrl && !alt => Action::Insert(c),
         _ => return None,
+    })
+}
+
+/// Typing in a code cell: Enter is a new line, Tab indents, Up and Down move by lines; F5 (or
+/// Ctrl-R, or Ctrl-Enter where the terminal tells it apart) runs.
+fn code_typing(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Enter if ctrl => Action::Run,
+        KeyCode::Enter => Action::NewLine,
+        KeyCode::Tab => Action::Indent,
+        KeyCode::Up => Action::LineUp,
+        KeyCode::Down => Action::LineDown,
+        KeyCode::BackTab => return None,
+        _ => return typing(key, ctrl),
     })
 }
 

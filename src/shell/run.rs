@@ -185,6 +185,10 @@ async fn event_loop(
                     let job = worker.submit(request);
                     app.update(Action::Submitted(job));
                 }
+                Effect::SubmitCell(cell) => {
+                    let job = worker.submit_cell(*cell);
+                    app.update(Action::Submitted(job));
+                }
                 Effect::Cancel => worker.cancel(),
                 Effect::Save(progress) => saver.save(progress),
                 Effect::ExportSpace(job) => export_in_background(job, export_tx.clone()),

@@ -58,6 +58,7 @@ fn field(label: &str, default: &str) -> InputField {
 
 pub fn similarity_exercise() -> Exercise {
     Exercise {
+        kind: Default::default(),
         id: "pair".into(),
         task: Task::SentenceSimilarity,
         model: None,
@@ -93,6 +94,7 @@ pub fn similarity_exercise() -> Exercise {
 
 pub fn generation_exercise() -> Exercise {
     Exercise {
+        kind: Default::default(),
         id: "cat".into(),
         task: Task::TextGeneration,
         model: None,

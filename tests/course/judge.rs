@@ -31,6 +31,7 @@ fn param_field(label: &str, param: Param) -> InputField {
 
 fn exercise(task: Task, inputs: Vec<InputField>, check: Check) -> Exercise {
     Exercise {
+        kind: Default::default(),
         id: "e".into(),
         task,
         model: None,

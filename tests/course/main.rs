@@ -1,4 +1,5 @@
 //! The course tests, one crate so CI links them once.
+mod code_exercise;
 mod fixtures;
 mod fuzz_regressions;
 mod judge;

@@ -8,6 +8,7 @@ use hftutor::domain::{LabelScore, PipelineOutput, Prepared, RunParams, Task, Tra
 
 fn exercise(task: Task, inputs: usize, check: Check) -> Exercise {
     Exercise {
+        kind: Default::default(),
         id: "e".into(),
         task,
         model: None,

@@ -3,6 +3,7 @@ mod bench;
 mod candidates;
 mod classes;
 mod cli;
+mod code_cell;
 mod embeddings;
 mod generation;
 mod provision_real;

@@ -2,6 +2,7 @@
 mod audio;
 mod charts;
 mod classes;
+mod code_cell;
 mod comfort;
 mod course_end;
 mod downloads;

@@ -12,14 +12,18 @@ use crate::worker::{JobError, WorkerEvent};
 use crate::shell::action::{Action, Effect};
 use std::collections::HashMap;
 
+use crate::course::Kind;
 use crate::shell::state::{
     App, ExerciseUi, Focus, Outcome, Panel, PanelKey, QuizUi, Running, StatusKind,
 };
+use crate::shell::text::code_edit;
 use crate::shell::text::graphemes::{self, byte_at};
 use crate::shell::text::strings;
 
 /// The most characters one input box holds (a long prompt fits; a 100 KB paste does not).
 pub const MAX_FIELD_CHARS: usize = 4000;
+/// The most characters a code cell holds.
+pub const MAX_CODE_CHARS: usize = 20_000;
 
 /// The course's exercise and quiz panels: what each holds, which one of the step is active, and
 /// how far the active one is scrolled.
@@ -74,6 +78,11 @@ impl App {
             .find(|e| e.id == key.1)
     }
 
+    /// Whether the active panel is a code cell (its keys differ: Enter breaks the line).
+    pub fn active_is_code(&self) -> bool {
+        matches!(self.active_panel(), Some(Panel::Exercise(e)) if e.kind == Kind::Code)
+    }
+
     /// Typing-mode actions: focus, fields, cursor, characters.
     pub(crate) fn edit(&mut self, action: Action) -> Vec<Effect> {
         let Some((key, exercise)) = self.active_exercise() else {
@@ -86,6 +95,14 @@ impl App {
         let Some(ui) = self.panes.exercises.get_mut(&key) else {
             return vec![];
         };
+        if exercise.kind == Kind::Code {
+            if let Some(too_long) = edit_code(ui, &action) {
+                if too_long {
+                    self.set_status(StatusKind::Info, strings::input_too_long(MAX_CODE_CHARS));
+                }
+                return vec![];
+            }
+        }
         let mut too_long = false;
         match action {
             Action::StartTyping if fields > 0 => self.focus = Focus::Typing,
@@ -207,6 +224,9 @@ impl App {
             self.set_outcome(&key, Outcome::Notice(offer));
             return vec![];
         }
+        if exercise.kind == Kind::Code {
+            return self.run_cell(key, &exercise, model, values);
+        }
         let attempt = match attempt::start(&self.course, &exercise, model.clone(), &values) {
             Ok(a) => a,
             Err(why) => {
@@ -232,8 +252,90 @@ impl App {
             loading: None,
             streamed: Vec::new(),
             cancelling: false,
+            code: None,
         });
         vec![Effect::Submit(job)]
+    }
+
+    /// F5 in a code cell: the code goes to the model worker as one cell.
+    fn run_cell(
+        &mut self,
+        key: PanelKey,
+        exercise: &Exercise,
+        model: ModelRef,
+        values: Vec<String>,
+    ) -> Vec<Effect> {
+        let code = values.first().cloned().unwrap_or_default();
+        if code.trim().is_empty() {
+            self.set_outcome(&key, Outcome::Refused(strings::EMPTY_CELL.to_string()));
+            return vec![];
+        }
+        let job = attempt::start_cell(&self.course, exercise, &code);
+        self.set_outcome(&key, Outcome::None);
+        self.panes.panel_offset = 0;
+        if let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) {
+            attempt::record_input(&mut self.progress, &lesson, &key.1, values);
+        }
+        self.running = Some(Running {
+            key,
+            job: None,
+            prepared: crate::domain::Prepared {
+                texts: Vec::new(),
+                prediction: None,
+                params: Default::default(),
+                runs: 1,
+            },
+            model: model.to_string(),
+            started: false,
+            loading: None,
+            streamed: Vec::new(),
+            cancelling: false,
+            code: Some(code),
+        });
+        vec![Effect::SubmitCell(Box::new(job))]
+    }
+
+    /// A code cell ended: judge it (unless stopped), count it, show what it printed.
+    fn cell_finished(
+        &mut self,
+        running: Running,
+        result: Result<Box<crate::python::CellRun>, JobError>,
+        elapsed: std::time::Duration,
+    ) -> Vec<Effect> {
+        let stopped = match &result {
+            Ok(run) => run
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("KeyboardInterrupt")),
+            Err(_) => false,
+        };
+        let cancelled = running.cancelling || stopped;
+        let exercise = self.exercise_by_key(&running.key).cloned();
+        let code = running.code.clone().unwrap_or_default();
+        let verdict = match (&result, &exercise) {
+            (Ok(run), Some(exercise)) if !cancelled => {
+                Some(attempt::judge_cell(exercise, &code, run))
+            }
+            _ => None,
+        };
+        let mut effects = Vec::new();
+        if let Some(v) = &verdict {
+            if let Some(lesson) = self.course.lessons.get(running.key.0).map(|l| l.id.clone()) {
+                attempt::record_verdict(&mut self.progress, &lesson, &running.key.1, v);
+                effects.push(self.save());
+            }
+        }
+        self.panes.panel_offset = 0;
+        self.set_outcome(
+            &running.key,
+            Outcome::Cell {
+                result,
+                verdict,
+                elapsed,
+                cancelled,
+            },
+        );
+        effects
     }
 
     /// Esc / Ctrl-C during a run.
@@ -298,12 +400,7 @@ impl App {
 
     /// News from the model worker about the job in flight.
     pub(crate) fn worker_event(&mut self, event: WorkerEvent) -> Vec<Effect> {
-        let job = match &event {
-            WorkerEvent::Started { job }
-            | WorkerEvent::Loading { job, .. }
-            | WorkerEvent::Stream { job, .. }
-            | WorkerEvent::Finished { job, .. } => *job,
-        };
+        let job = event.job();
         let Some(running) = self.running.as_mut().filter(|r| r.job == Some(job)) else {
             return vec![]; // a stopped job's late news
         };
@@ -335,6 +432,14 @@ impl App {
                     return vec![];
                 };
                 return self.finished(running, result, elapsed);
+            }
+            WorkerEvent::CellFinished {
+                result, elapsed, ..
+            } => {
+                let Some(running) = self.running.take() else {
+                    return vec![];
+                };
+                return self.cell_finished(running, result, elapsed);
             }
         }
         vec![]
@@ -381,6 +486,60 @@ impl App {
         );
         effects
     }
+}
+
+/// The keys that act differently in a code cell; None for those that act as in a field.
+/// Some(true) when text didn't fit.
+fn edit_code(ui: &mut ExerciseUi, action: &Action) -> Option<bool> {
+    let code = ui.values.first_mut()?;
+    let mut cursor = ui.cursor;
+    let too_long = match action {
+        Action::NewLine => {
+            let text = code_edit::new_line(code, cursor);
+            insert_code(code, &mut cursor, &text)
+        }
+        Action::Indent => insert_code(code, &mut cursor, code_edit::INDENT),
+        Action::Paste(text) => insert_code(code, &mut cursor, &code_edit::clean_paste(text)),
+        Action::Insert(c) => insert_code(code, &mut cursor, &c.to_string()),
+        Action::LineUp => {
+            cursor = code_edit::up(code, cursor);
+            false
+        }
+        Action::LineDown => {
+            cursor = code_edit::down(code, cursor);
+            false
+        }
+        Action::CursorHome => {
+            cursor = code_edit::line_start(code, cursor);
+            false
+        }
+        Action::CursorEnd => {
+            cursor = code_edit::line_end(code, cursor);
+            false
+        }
+        // Ctrl-U deletes back to the line's start, as in a shell: never the whole cell.
+        Action::ClearField => {
+            let start = code_edit::line_start(code, cursor);
+            let bytes = byte_at(code, start)..byte_at(code, cursor);
+            code.replace_range(bytes, "");
+            cursor = start;
+            false
+        }
+        Action::NextField | Action::PrevField => false,
+        _ => return None,
+    };
+    ui.cursor = cursor;
+    Some(too_long)
+}
+
+/// Inserts what fits of `text` into the code at the cursor; true when some didn't fit.
+fn insert_code(code: &mut String, cursor: &mut usize, text: &str) -> bool {
+    let room = MAX_CODE_CHARS.saturating_sub(code.chars().count());
+    let kept: String = text.chars().take(room).collect();
+    let at = byte_at(code, *cursor);
+    code.insert_str(at, &kept);
+    *cursor += kept.chars().count();
+    kept.len() < text.len()
 }
 
 fn field_len(ui: &ExerciseUi) -> usize {

@@ -76,6 +76,15 @@ pub enum Outcome {
         /// The texts the pipeline was given (to label similarities).
         inputs: Vec<String>,
     },
+    /// A code cell ended.
+    Cell {
+        /// What it printed and called (its Python error inside), or why it couldn't run.
+        result: Result<Box<crate::python::CellRun>, JobError>,
+        /// None when the cell was stopped or couldn't run.
+        verdict: Option<Verdict>,
+        elapsed: Duration,
+        cancelled: bool,
+    },
 }
 
 /// The state of one exercise panel.
@@ -110,6 +119,8 @@ pub struct Running {
     /// Text streamed so far, per run.
     pub streamed: Vec<String>,
     pub cancelling: bool,
+    /// A code cell's code (None for a pipeline job).
+    pub code: Option<String>,
 }
 
 /// The exercise or quiz a panel shows.
@@ -407,7 +418,11 @@ impl App {
             | Action::CursorRight
             | Action::CursorHome
             | Action::CursorEnd
-            | Action::ClearField => self.edit(action),
+            | Action::ClearField
+            | Action::NewLine
+            | Action::Indent
+            | Action::LineUp
+            | Action::LineDown => self.edit(action),
             Action::NextPanel => {
                 let n = self.panels().len();
                 if n > 1 {

@@ -1,6 +1,7 @@
 //! Text for the terminal: lesson Markdown into styled lines, wrapping and tables, grapheme-aware
 //! editing, every sentence the student reads (`strings`), and the colour theme.
 
+pub mod code_edit;
 pub(crate) mod graphemes;
 pub mod markdown;
 pub mod strings;

@@ -10,6 +10,23 @@ pub const COURSE_END_BUILT: &str = "What you did, lesson by lesson";
 pub const COURSE_END_CONCEPTS: &str = "Ideas you met";
 pub const COURSE_END_NEXT: &str =
     "← goes back to the last step, l opens the lesson list. Every model you used is free and open: find thousands more on the Hugging Face Hub.";
+pub const CELL_OUTPUT: &str = "Output";
+pub const CELL_NOTHING: &str =
+    "(nothing shown: print something, or end with an expression such as classifier(\"…\"))";
+pub const READY_CODE: &str = "F5 runs it";
+pub const READY_CODE_TYPE: &str = "i to edit the code (Enter: new line, Tab: indent, Esc: done)";
+
+/// "⋮ 3 lines above" over a scrolled code cell.
+pub fn code_lines_above(n: usize) -> String {
+    format!("  ⋮ {n} line{} above", if n == 1 { "" } else { "s" })
+}
+
+/// "⋮ 2 lines below" under it.
+pub fn code_lines_below(n: usize) -> String {
+    format!("  ⋮ {n} line{} below", if n == 1 { "" } else { "s" })
+}
+
+pub const EMPTY_CELL: &str = "The cell is empty: write some Python first (i to type, F5 to run)";
 pub const ALREADY_RUNNING: &str = "Still running… (Esc stops it)";
 pub const OTHER_RUNNING: &str = "Another exercise is still running (Esc stops it).";
 pub const NO_EXERCISE_HERE: &str = "No exercise on this step.";
@@ -91,6 +108,13 @@ pub const FOOTER_TYPING: &[(&str, &str)] = &[
     ("Ctrl-U", "clear"),
     ("Esc", "stop typing"),
 ];
+pub const FOOTER_CODE: &[(&str, &str)] = &[
+    ("F5", "run"),
+    ("Enter", "new line"),
+    ("Tab", "indent"),
+    ("F1", "hint"),
+    ("Esc", "stop typing"),
+];
 pub const FOOTER_COURSE_END: &[(&str, &str)] = &[
     ("←", "back"),
     ("↑↓", "scroll"),
@@ -115,7 +139,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Exercise", ""),
     ("i / Tab", "type into the input fields"),
     ("Tab / ↑ ↓", "next / previous field (typing)"),
-    ("Enter", "run the model on your input"),
+    ("Enter / F5", "run (a code cell: F5, as Enter breaks lines)"),
     ("h / F1", "next hint (F1 while typing)"),
     ("[ ] / Shift-↑↓", "scroll the exercise panel"),
     (", .", "earlier / later next-token choices"),

@@ -99,6 +99,22 @@ impl Theme {
     pub fn code(self) -> Style {
         self.fg(Color::Yellow)
     }
+    /// A piece of Python in the code cell, coloured by what it is.
+    pub fn syntax(self, class: crate::python::code_text::Class) -> Style {
+        use crate::python::code_text::Class;
+        match class {
+            Class::Keyword => self.or_mark(self.fg(Color::Magenta), Modifier::BOLD),
+            Class::Constant | Class::Number => self.fg(Color::Cyan),
+            Class::String => self.fg(Color::Green),
+            Class::Comment => self.or_mark(self.fg(Color::DarkGray), Modifier::ITALIC),
+            Class::Function => self.fg(Color::Yellow),
+            Class::Plain => Style::new(),
+        }
+    }
+    /// The line numbers beside the code.
+    pub fn gutter(self) -> Style {
+        self.fg(Color::DarkGray)
+    }
     pub fn link(self) -> Style {
         self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
     }

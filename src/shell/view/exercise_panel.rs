@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-use crate::course::Exercise;
+use crate::course::{Exercise, Kind};
 use crate::shell::state::{App, Focus, Outcome, Running};
 use crate::shell::strings;
 use crate::shell::text::wrap::{self, wrap, wrap_plain};
 
-use super::{charts, output};
+use super::{charts, code_cell, output};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -64,7 +64,21 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         .unwrap_or(0)
         .min(width / 3);
     let mut cursor = None;
-    for (i, field) in exercise.inputs.iter().enumerate() {
+    if exercise.kind == Kind::Code {
+        let code = ui.and_then(|u| u.values.first()).map_or("", String::as_str);
+        let at = if typing { ui.map(|u| u.cursor) } else { None };
+        let (lines, at) = code_cell::editor(code, at, width, code_cell::EDITOR_LINES, th);
+        if let Some((line, col)) = at {
+            cursor = Some((head.len() + line, col));
+        }
+        head.extend(lines);
+    }
+    let fields = if exercise.kind == Kind::Code {
+        &[][..]
+    } else {
+        &exercise.inputs[..]
+    };
+    for (i, field) in fields.iter().enumerate() {
         let value = ui.and_then(|u| u.values.get(i)).map_or("", String::as_str);
         let focused = typing && ui.is_some_and(|u| u.field == i);
         let marker = if focused { "› " } else { "  " };
@@ -164,23 +178,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             if let Some(v) = verdict {
                 body.push(Line::default());
                 verdict_at = Some(body.len());
-                let (mark, style) = if v.passed {
-                    (strings::PASSED, th.pass())
-                } else {
-                    (strings::NOT_YET, th.fail())
-                };
-                body.push(Line::styled(mark, style));
-                for d in &v.details {
-                    body.extend(wrap(
-                        &[Span::raw(d.clone())],
-                        width,
-                        &[Span::raw("  • ")],
-                        &[Span::raw("    ")],
-                    ));
-                }
-                if let Some(f) = &v.feedback {
-                    body.extend(wrap_plain(f, th.feedback(), width));
-                }
+                body.extend(verdict_lines(v, width, th));
             }
             if let Ok(out) = output {
                 let can_play = app.audio_player.is_some();
@@ -195,8 +193,47 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                 ));
             }
         }
+        (
+            None,
+            Some(Outcome::Cell {
+                result,
+                verdict,
+                elapsed,
+                cancelled,
+            }),
+        ) => {
+            match result {
+                Ok(run) => body.extend(code_cell::output(run, width, th)),
+                Err(error) => body.extend(wrap(
+                    &[
+                        Span::styled(strings::ERROR, th.fail()),
+                        Span::styled(error.to_string(), th.error()),
+                    ],
+                    width,
+                    &[],
+                    &[],
+                )),
+            }
+            body.push(Line::styled(
+                strings::elapsed(elapsed.as_secs_f64()),
+                th.dim(),
+            ));
+            if *cancelled {
+                body.push(Line::styled(strings::STOPPED, th.warning()));
+            }
+            if let Some(v) = verdict {
+                body.push(Line::default());
+                verdict_at = Some(body.len());
+                body.extend(verdict_lines(v, width, th));
+            }
+        }
         (None, _) => {
-            body.push(Line::styled(ready_keys(typing), th.dim()));
+            let keys = if exercise.kind == Kind::Code {
+                ready_code_keys(typing)
+            } else {
+                ready_keys(typing)
+            };
+            body.push(Line::styled(keys, th.dim()));
             match app.model_for(exercise) {
                 Some(m) => body.extend(wrap_plain(
                     &strings::model_line(&m.to_string()),
@@ -221,6 +258,36 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         hint_note,
         verdict_at,
         pictures,
+    }
+}
+
+/// ✓ Passed! / ✗ Not yet, each condition's line, and the teacher's feedback.
+fn verdict_lines(v: &crate::checks::Verdict, width: usize, th: Theme) -> Vec<Line<'static>> {
+    let (mark, style) = if v.passed {
+        (strings::PASSED, th.pass())
+    } else {
+        (strings::NOT_YET, th.fail())
+    };
+    let mut body = vec![Line::styled(mark, style)];
+    for d in &v.details {
+        body.extend(wrap(
+            &[Span::raw(d.clone())],
+            width,
+            &[Span::raw("  • ")],
+            &[Span::raw("    ")],
+        ));
+    }
+    if let Some(f) = &v.feedback {
+        body.extend(wrap_plain(f, th.feedback(), width));
+    }
+    body
+}
+
+fn ready_code_keys(typing: bool) -> String {
+    if typing {
+        strings::READY_CODE.to_string()
+    } else {
+        format!("{} · {}", strings::READY_CODE_TYPE, strings::READY_CODE)
     }
 }
 

@@ -54,6 +54,7 @@ pub(crate) fn keys(app: &App) -> &'static [(&'static str, &'static str)] {
     }
     match app.focus() {
         Focus::Lessons => strings::FOOTER_LESSONS,
+        Focus::Typing if app.active_is_code() => strings::FOOTER_CODE,
         Focus::Typing => strings::FOOTER_TYPING,
         Focus::Lesson if app.course_end_shown() => strings::FOOTER_COURSE_END,
         Focus::Lesson => match app.active_panel() {

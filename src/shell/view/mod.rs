@@ -3,6 +3,7 @@
 
 mod charts;
 mod classes;
+mod code_cell;
 mod course_end;
 mod exercise_panel;
 mod footer;
