@@ -6,7 +6,6 @@
 use crate::course::{CodeCheck, Exercise};
 use crate::domain::PipelineOutput;
 
-use super::wording::quoted;
 use super::{input_conditions, output, Condition, Verdict};
 
 /// What a run of a code cell did, as the checks see it.
@@ -154,7 +153,7 @@ fn code(check: &CodeCheck, code: &str) -> Vec<Condition> {
                 passed: true,
                 detail: format!(
                     "your code doesn't write {} itself",
-                    quoted(&check.code_not_contains)
+                    check.code_not_contains.join(" or ")
                 ),
             }
         } else {
@@ -162,7 +161,7 @@ fn code(check: &CodeCheck, code: &str) -> Vec<Condition> {
                 passed: false,
                 detail: format!(
                     "your code writes {} itself: let the model give it",
-                    quoted(&banned)
+                    banned.join(" and ")
                 ),
             }
         });

@@ -14,7 +14,7 @@ pub const CELL_OUTPUT: &str = "Output";
 pub const CELL_NOTHING: &str =
     "(nothing shown: print something, or end with an expression such as classifier(\"…\"))";
 pub const READY_CODE: &str = "F5 runs it";
-pub const READY_CODE_TYPE: &str = "i to edit the code (Enter: new line, Tab: indent, Esc: done)";
+pub const READY_CODE_TYPE: &str = "i to edit the code (Esc when done)";
 
 /// "⋮ 3 lines above" over a scrolled code cell.
 pub fn code_lines_above(n: usize) -> String {

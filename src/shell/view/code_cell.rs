@@ -3,6 +3,7 @@
 //! wrote, the last expression's value, the traceback, hftutor's notes). Everything shown passes
 //! through `present::safe` first: a lesson's starter or a model's text can hold escape codes.
 
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::present::safe;
@@ -136,27 +137,44 @@ pub(super) fn output(run: &CellRun, width: usize, th: Theme) -> Vec<Line<'static
     let mut any = false;
     if !printed.is_empty() {
         any = true;
-        for l in safe::text(printed).lines() {
-            out.extend(wrap_plain(l, ratatui::style::Style::new(), width));
-        }
+        out.extend(preformatted(printed, Style::new(), width));
     }
     if let Some(v) = &run.last_value {
         any = true;
-        for l in safe::text(v).lines() {
-            out.extend(wrap_plain(l, th.generated(), width));
-        }
+        out.extend(preformatted(v, th.generated(), width));
     }
     if let Some(e) = &run.error {
         any = true;
-        for l in safe::text(e.trim_end()).lines() {
-            out.extend(wrap_plain(l, th.error(), width));
-        }
+        out.extend(preformatted(e.trim_end(), th.error(), width));
     }
     if !any {
         out.extend(wrap_plain(strings::CELL_NOTHING, th.dim(), width));
     }
     for n in &run.notes {
         out.extend(wrap_plain(&safe::text(n), th.dim(), width));
+    }
+    out
+}
+
+/// Text as Python printed it: spaces kept (a traceback's indent, a caret under the error), each
+/// line cut into pieces of `width` columns rather than wrapped at words.
+fn preformatted(text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in safe::text(text).lines() {
+        let mut piece = String::new();
+        let mut used = 0;
+        for c in line.chars() {
+            let c = if c == '\t' { ' ' } else { c };
+            let w = wrap::width(&c.to_string());
+            if used + w > width && !piece.is_empty() {
+                out.push(Line::styled(std::mem::take(&mut piece), style));
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        out.push(Line::styled(piece, style));
     }
     out
 }

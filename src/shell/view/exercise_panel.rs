@@ -202,6 +202,9 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                 cancelled,
             }),
         ) => {
+            // A short panel shows from the output: what Python printed comes first (the
+            // panel's title says ✓ passed).
+            verdict_at = Some(body.len());
             match result {
                 Ok(run) => body.extend(code_cell::output(run, width, th)),
                 Err(error) => body.extend(wrap(
@@ -223,7 +226,6 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             }
             if let Some(v) = verdict {
                 body.push(Line::default());
-                verdict_at = Some(body.len());
                 body.extend(verdict_lines(v, width, th));
             }
         }
