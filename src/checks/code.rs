@@ -64,6 +64,7 @@ pub fn judge(exercise: &Exercise, cell: &CellOutcome) -> Verdict {
     }
     if cell.error.is_none() {
         conditions.extend(printed(&check.code, cell.printed));
+        conditions.extend(not_printed(&check.code, cell.printed));
     }
     conditions.extend(code(&check.code, cell.code));
     let passed = conditions.iter().all(|c| c.passed);
@@ -126,6 +127,33 @@ fn printed(check: &CodeCheck, printed: &str) -> Vec<Condition> {
             }
         })
         .collect()
+}
+
+fn not_printed(check: &CodeCheck, printed: &str) -> Option<Condition> {
+    if check.not_printed.is_empty() {
+        return None;
+    }
+    let lower = printed.to_lowercase();
+    let shown: Vec<String> = check
+        .not_printed
+        .iter()
+        .filter(|p| lower.contains(&p.to_lowercase()))
+        .cloned()
+        .collect();
+    Some(if shown.is_empty() {
+        Condition {
+            passed: true,
+            detail: format!(
+                "your output shows none of \"{}\"",
+                check.not_printed.join("\", \"")
+            ),
+        }
+    } else {
+        Condition {
+            passed: false,
+            detail: format!("your output shows \"{}\"", shown.join("\", \"")),
+        }
+    })
 }
 
 fn code(check: &CodeCheck, code: &str) -> Vec<Condition> {

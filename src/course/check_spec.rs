@@ -64,6 +64,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
     let code_set: Vec<&str> = [
         ("keywords", raw.keywords.is_some()),
         ("printed", raw.printed.is_some()),
+        ("not_printed", raw.not_printed.is_some()),
         ("code_contains", raw.code_contains.is_some()),
         ("code_not_contains", raw.code_not_contains.is_some()),
     ]
@@ -185,6 +186,7 @@ pub fn convert(doc: &YamlDoc, raw: RawCheck, ctx: &Context, report: &mut Report)
         code: CodeCheck {
             keywords: texts(doc, "keywords", raw.keywords, report),
             printed: texts(doc, "printed", raw.printed, report),
+            not_printed: texts(doc, "not_printed", raw.not_printed, report),
             code_contains: texts(doc, "code_contains", raw.code_contains, report),
             code_not_contains: texts(doc, "code_not_contains", raw.code_not_contains, report),
         },

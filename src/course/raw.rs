@@ -134,6 +134,8 @@ pub struct RawCheck {
     pub keywords: Option<Texts>,
     /// kind: code: what the code printed must contain.
     pub printed: Option<Texts>,
+    /// kind: code: what the code printed must not contain.
+    pub not_printed: Option<Texts>,
     /// kind: code: the code (comments left out) must contain these.
     pub code_contains: Option<Texts>,
     /// kind: code: the code (comments left out) must not contain these.

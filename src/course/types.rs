@@ -202,6 +202,8 @@ pub struct CodeCheck {
     pub keywords: Vec<String>,
     /// What the code printed (and its last expression's value) must contain each of.
     pub printed: Vec<String>,
+    /// What the code printed must contain none of (another document's words, a wrong label).
+    pub not_printed: Vec<String>,
     /// The code (comments left out) must contain each of these.
     pub code_contains: Vec<String>,
     /// The code (comments left out) must contain none of these: a hard-coded answer, a banned
@@ -213,6 +215,7 @@ impl CodeCheck {
     pub fn is_empty(&self) -> bool {
         self.keywords.is_empty()
             && self.printed.is_empty()
+            && self.not_printed.is_empty()
             && self.code_contains.is_empty()
             && self.code_not_contains.is_empty()
     }
