@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 /// The modules the host provides, with the names each one has.
 pub const HOST_MODULES: &[(&str, &[&str])] = &[
-    ("transformers", &["pipeline"]),
+    ("transformers", &["pipeline", "AutoTokenizer"]),
     ("sentence_transformers", &["SentenceTransformer", "util"]),
 ];
 

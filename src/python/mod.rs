@@ -14,6 +14,7 @@ pub mod imports;
 pub mod local;
 mod sentence_transformers;
 mod session;
+mod tokenizer;
 pub mod transformers;
 pub mod values;
 

@@ -12,6 +12,7 @@ use monty_types::{
 
 use super::errors::Prelude;
 use super::sentence_transformers as st;
+use super::tokenizer;
 use super::transformers::{self, Pipe};
 use super::values::raise;
 use super::{errors, imports, CellRun, Limits, Models, Source};
@@ -23,6 +24,7 @@ const PIPELINE: &str = "transformers.pipeline";
 fn host_object(object: &str) -> MontyObject {
     match object {
         "transformers.pipeline" => function(PIPELINE),
+        "transformers.AutoTokenizer" => tokenizer::auto_tokenizer(),
         // `import transformers`: a module object whose `pipeline` is the host function.
         "transformers" => MontyObject::ClassInstance(Box::new(MontyClassInstance {
             class_type: MontyClassType {
@@ -33,7 +35,14 @@ fn host_object(object: &str) -> MontyObject {
                 attrs: DictPairs::default(),
             },
             instance_id: MontyUuid::from_u128(0x6866_7475_746f_7200_0000_0000_0000_0002),
-            attrs: vec![(MontyObject::String("pipeline".into()), function(PIPELINE))].into(),
+            attrs: vec![
+                (MontyObject::String("pipeline".into()), function(PIPELINE)),
+                (
+                    MontyObject::String("AutoTokenizer".into()),
+                    tokenizer::auto_tokenizer(),
+                ),
+            ]
+            .into(),
         })),
         _ => MontyObject::None,
     }
@@ -58,6 +67,8 @@ enum Answer {
 struct Host<'a> {
     models: &'a mut dyn Models,
     pipes: Vec<Pipe>,
+    /// The models of the tokenizers made, in order.
+    tokenizers: Vec<crate::domain::ModelRef>,
     names: Vec<String>,
     cell: CellRun,
     started: Instant,
@@ -99,6 +110,37 @@ impl Host<'_> {
         }
         if st::HOST_FUNCTIONS.contains(&name) {
             return match st::call(name, args, self.models, &mut self.cell.calls) {
+                Ok(v) => Answer::Value(v),
+                Err(e) => Answer::Raise(e),
+            };
+        }
+        if name == tokenizer::FROM_PRETRAINED {
+            let mut notes = Vec::new();
+            let made = tokenizer::from_pretrained(
+                args,
+                kwargs,
+                self.tokenizers.len(),
+                &*self.models,
+                &mut notes,
+            );
+            for n in notes {
+                if !self.cell.notes.contains(&n) {
+                    self.cell.notes.push(n);
+                }
+            }
+            return match made {
+                Ok((object, model)) => {
+                    self.tokenizers.push(model);
+                    Answer::Value(object)
+                }
+                Err(e) => Answer::Raise(e),
+            };
+        }
+        if let Some((i, method)) = tokenizer::method(name) {
+            let Some(model) = self.tokenizers.get(i).cloned() else {
+                return Answer::Raise(errors::name_error(name, &self.names));
+            };
+            return match tokenizer::call(&model, method, args, self.models, &mut self.cell.calls) {
                 Ok(v) => Answer::Value(v),
                 Err(e) => Answer::Raise(e),
             };
@@ -196,6 +238,7 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
     let mut host = Host {
         models,
         pipes: Vec::new(),
+        tokenizers: Vec::new(),
         names: imports::identifiers(&source.code),
         cell,
         started: Instant::now(),

@@ -219,7 +219,12 @@ pub fn make_pipeline(
     ))
 }
 
-fn resolve_copy(id: &str, task: Task, models: &dyn Models, notes: &mut Vec<String>) -> ModelRef {
+pub(super) fn resolve_copy(
+    id: &str,
+    task: Task,
+    models: &dyn Models,
+    notes: &mut Vec<String>,
+) -> ModelRef {
     let course = models.course_model(task);
     for (asked, runs_as) in COPIES {
         if id == *asked {
