@@ -7,6 +7,7 @@ mod class_cmd;
 mod course_cmd;
 mod export_cmd;
 mod new_cmd;
+mod notebook_cmd;
 mod pipeline_cmd;
 mod progress_cmd;
 mod python_cmd;
@@ -59,6 +60,15 @@ pub enum Command {
         /// The exercise as LESSON/EXERCISE ids, e.g. meaning-as-numbers/close-pair.
         exercise: String,
         /// The folder to write (made if missing).
+        dir: PathBuf,
+    },
+    /// Write a lesson as a Jupyter notebook (DIR/LESSON.ipynb) and each of its code exercises'
+    /// last run as DIR/LESSON/EXERCISE.py, to take home; files already there are kept.
+    Notebook {
+        /// The lesson's id, e.g. first-pipeline.
+        lesson: String,
+        /// The folder to write into (default: the current one).
+        #[arg(default_value = ".")]
         dir: PathBuf,
     },
     /// Run every exercise's solutions (must pass) and counterexamples (must fail) on the real models.
@@ -168,6 +178,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::ExportSpace { exercise, dir }) => {
             export_cmd::run(course_dir, &exercise, &dir)
         }
+        Some(Command::Notebook { lesson, dir }) => notebook_cmd::run(course_dir, &lesson, &dir),
         Some(Command::Solve { lesson }) => course_cmd::solve(course_dir, lesson.as_deref()),
         Some(Command::Models { action }) => models_cmd(action),
         Some(Command::Progress { export: None, .. }) => progress_cmd::show(course_dir),

@@ -4,5 +4,6 @@ mod classroom;
 mod commands;
 mod export_space;
 mod export_space_gradio;
+mod notebook;
 mod progress_crash;
 mod teacher;

@@ -26,6 +26,11 @@ pub fn code_lines_below(n: usize) -> String {
     format!("  ⋮ {n} line{} below", if n == 1 { "" } else { "s" })
 }
 
+/// Under a code cell's output: how to take the code home.
+pub fn take_home(lesson: &str) -> String {
+    format!("take it home: hftutor notebook {lesson} (a .py and an .ipynb)")
+}
+
 pub const EMPTY_CELL: &str = "The cell is empty: write some Python first (i to type, F5 to run)";
 pub const ALREADY_RUNNING: &str = "Still running… (Esc stops it)";
 pub const OTHER_RUNNING: &str = "Another exercise is still running (Esc stops it).";

@@ -228,6 +228,9 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                 body.push(Line::default());
                 body.extend(verdict_lines(v, width, th));
             }
+            if let Some(l) = app.current_lesson() {
+                body.extend(wrap_plain(&strings::take_home(&l.id), th.dim(), width));
+            }
         }
         (None, _) => {
             let keys = if exercise.kind == Kind::Code {
