@@ -46,13 +46,16 @@ pub enum ProvisionEvent {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
-    /// The model can't be had: `hint` names what to run.
+    /// The model can't be had: `hint` names what to run. `absent` is true when the file was
+    /// looked for and isn't there (the Hub answered 404 for a repo that isn't pinned, or a local
+    /// folder lacks it), false when it couldn't be looked for (offline, unreachable, refused…).
     #[error("{model}: {file} is not available ({why}). {hint}")]
     Unavailable {
         model: String,
         file: String,
         why: String,
         hint: String,
+        absent: bool,
     },
     /// Content that doesn't match the pinned sha256 was offered and refused.
     #[error("{model}: {file} from {source_label} has {detail}; refused")]
@@ -76,6 +79,14 @@ pub enum ProvisionError {
     Open(#[from] OpenError),
     #[error("{0}")]
     Other(String),
+}
+
+impl ProvisionError {
+    /// True when the file was looked for and the model doesn't have it (not that it couldn't
+    /// look): a caller with another file to try may go on to it.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, ProvisionError::Unavailable { absent: true, .. })
+    }
 }
 
 /// Resolves model files. Cheap to clone; safe to use from the worker thread.

@@ -22,6 +22,7 @@ pub(super) fn gguf_name(p: &Provision, model: &ModelRef) -> Result<String, Provi
                 file: "a .gguf file".to_string(),
                 why: format!("{place} has none"),
                 hint: hint(p, &model.id),
+                absent: false,
             }),
             many => Err(ProvisionError::Other(format!(
                 "{}: {place} has several GGUF files ({}); choose one with --gguf-file NAME",

@@ -140,6 +140,15 @@ fn unpinned_file(
     }
     match try_hub(p, repo, "main", path, None, &lock, events) {
         Ok(found) => Ok(found),
+        Err(
+            reason @ NoHub::Failed {
+                source: HubError::NotFound,
+                ..
+            },
+        ) => {
+            repo.tidy(&lock);
+            Err(not_in_repo(&repo.repo_id, path, &reason))
+        }
         Err(reason) => {
             repo.tidy(&lock);
             Err(unavailable(
@@ -264,6 +273,20 @@ pub(super) fn unavailable(
         file: file.to_string(),
         why: why.join("; "),
         hint: hint(p, repo),
+        absent: false,
+    }
+}
+
+/// The Hub was reached and said the repo has no `file`: pulling again won't bring it.
+fn not_in_repo(repo: &str, file: &str, reason: &NoHub) -> ProvisionError {
+    ProvisionError::Unavailable {
+        model: repo.to_string(),
+        file: file.to_string(),
+        why: reason.to_string(),
+        hint: format!(
+            "The Hub was reached: the repo {repo} has no {file}, so pulling it again won't help."
+        ),
+        absent: true,
     }
 }
 
@@ -302,6 +325,7 @@ pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> 
             file: "its files".to_string(),
             why: "there is no such folder".to_string(),
             hint: "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2.".to_string(),
+            absent: false,
         });
     }
     ids::check_repo_id(id)?;
@@ -322,6 +346,7 @@ fn folder_file(folder: &Path, path: &str) -> Result<PathBuf, ProvisionError> {
             hint:
                 "Put the file in that folder, or use the model's Hub id (`hftutor models pull ID`)."
                     .to_string(),
+            absent: true,
         })
     }
 }

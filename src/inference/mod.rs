@@ -57,6 +57,10 @@ pub enum PipelineError {
         #[source]
         source: ::tokenizers::Error,
     },
+    /// A model's files don't make a Hugging Face tokenizer (none there, or a class hftutor can't
+    /// build without tokenizer.json).
+    #[error("model error: {0}")]
+    TokenizerLoad(Box<crate::inference::tokenizers::TokenizerLoadError>),
     /// A GGUF file's tokenizer metadata doesn't make a tokenizer.
     #[error("model error: {}: {source}", path.display())]
     GgufTokenizer {
@@ -84,6 +88,12 @@ pub enum PipelineError {
     Provision(#[from] crate::hub::ProvisionError),
     #[error(transparent)]
     Input(#[from] crate::domain::InputError),
+}
+
+impl From<crate::inference::tokenizers::TokenizerLoadError> for PipelineError {
+    fn from(e: crate::inference::tokenizers::TokenizerLoadError) -> PipelineError {
+        PipelineError::TokenizerLoad(Box::new(e))
+    }
 }
 
 /// A loaded pipeline, kept by the worker and run many times.

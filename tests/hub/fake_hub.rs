@@ -16,7 +16,7 @@ use hftutor::domain::ModelRef;
 use hftutor::hub::{Provision, ProvisionConfig, ProvisionError, ProvisionEvent};
 
 #[derive(Clone, Default)]
-struct Reply {
+pub(crate) struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
@@ -24,7 +24,7 @@ struct Reply {
     stall_after: Option<usize>,
 }
 
-fn ok(body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
+pub(crate) fn ok(body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
     Reply {
         status: 200,
         headers: headers
@@ -37,10 +37,10 @@ fn ok(body: Vec<u8>, headers: &[(&str, &str)]) -> Reply {
 }
 
 /// A request the fake Hub saw: path and Authorization header.
-type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+pub(crate) type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
 
 /// Serves `routes` (path → reply; anything else 404) until the test ends.
-fn fake_hub(routes: HashMap<String, Reply>) -> (String, Seen) {
+pub(crate) fn fake_hub(routes: HashMap<String, Reply>) -> (String, Seen) {
     fake_hub_at(|_| routes)
 }
 
@@ -111,7 +111,7 @@ fn serve(mut stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Seen) {
     }
 }
 
-fn online_config(cache: &Path, endpoint: &str) -> ProvisionConfig {
+pub(crate) fn online_config(cache: &Path, endpoint: &str) -> ProvisionConfig {
     let mut c = sealed_config(cache);
     c.offline = false;
     c.endpoint = endpoint.to_string();

@@ -5,4 +5,5 @@ mod common;
 mod fake_hub;
 mod import_crash;
 mod provision;
+mod slow_tokenizer_repo;
 mod solve_missing_model;

@@ -9,6 +9,7 @@ mod question_answering;
 mod roberta;
 mod seq2seq;
 mod seq2seq_prefix;
+mod slow_tokenizers;
 mod text_classification;
 mod token_classification;
 mod vision;

@@ -17,6 +17,7 @@ use crate::inference::arch::roberta::{is_roberta, ModernBertBody, RobertaBody};
 use crate::inference::arch::weights;
 use crate::inference::model_error;
 use crate::inference::read_json;
+use crate::inference::tokenizers::load as tokenizers_load;
 use crate::inference::PipelineError;
 
 enum Body {
@@ -49,17 +50,17 @@ impl Encoder {
         events: &mut dyn FnMut(ProvisionEvent),
     ) -> Result<Encoder, PipelineError> {
         let config = provision.file(model, "config.json", events)?;
-        let tokenizer = provision.file(model, "tokenizer.json", events)?;
+        let tokenizer = tokenizers_load::load(provision, model, events)?;
         let weights = weights::load(provision, model, events, DType::F32, &Device::Cpu)?;
         let tokenizer_config = provision.file(model, "tokenizer_config.json", events).ok();
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
-        Encoder::from_files(&config, &tokenizer, weights.vb, tokenizer_config.as_deref())
+        Encoder::from_files(&config, tokenizer, weights.vb, tokenizer_config.as_deref())
     }
 
     /// Builds the encoder from its files and its weights (see [`weights::load`]).
     pub fn from_files(
         config: &Path,
-        tokenizer: &Path,
+        mut tokenizer: Tokenizer,
         vb: VarBuilder<'static>,
         tokenizer_config: Option<&Path>,
     ) -> Result<Encoder, PipelineError> {
@@ -121,11 +122,6 @@ impl Encoder {
             .and_then(|t| t["model_max_length"].as_u64())
             .map_or(positions, |m| (m as usize).min(positions))
             .max(2);
-        let mut tokenizer =
-            Tokenizer::from_file(tokenizer).map_err(|source| PipelineError::TokenizerFile {
-                path: tokenizer.to_path_buf(),
-                source,
-            })?;
         tokenizer.with_padding(None);
         tokenizer
             .with_truncation(Some(TruncationParams {

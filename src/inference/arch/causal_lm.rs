@@ -1,7 +1,7 @@
 //! `text-generation` from a plain safetensors folder (a local folder, or a Hub id without a GGUF
 //! file): reads config.json's `architectures` to pick the forward pass (llama-family:
-//! `llama_safetensors`, GPT-2: `gpt2`), the tokenizer.json, the chat template and the
-//! end-of-text tokens, and hands them to the same `Generator` the GGUF models use.
+//! `llama_safetensors`, GPT-2: `gpt2`), the tokenizer (`tokenizers::load`), the chat template and
+//! the end-of-text tokens, and hands them to the same `Generator` the GGUF models use.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,7 @@ use crate::inference::decode::chat_template::ChatTemplate;
 use crate::inference::model_error;
 use crate::inference::read_json;
 use crate::inference::tasks::text_generation::Generator;
+use crate::inference::tokenizers::load as tokenizers_load;
 use crate::inference::PipelineError;
 
 /// A decoder-only language model with a KV cache, as generation drives it.
@@ -44,7 +45,7 @@ pub fn load(
     };
     let config = read_json(&config_path)?;
     let arch = architecture(&config)?;
-    let tokenizer_path = provision.file(model, "tokenizer.json", events)?;
+    let tokenizer = tokenizers_load::load(provision, model, events)?;
     let weights = weights::find(provision, model, events)?;
     // Optional files: absent ones are simply not used.
     let mut optional = |name: &str| provision.file(model, name, &mut *events).ok();
@@ -58,7 +59,7 @@ pub fn load(
     let files = Files {
         config,
         arch,
-        tokenizer: tokenizer_path,
+        tokenizer,
         weights,
         generation_config,
         tokenizer_config,
@@ -71,7 +72,7 @@ pub fn load(
 pub struct Files {
     pub config: Value,
     pub arch: String,
-    pub tokenizer: PathBuf,
+    pub tokenizer: Tokenizer,
     pub weights: WeightFiles,
     pub generation_config: Option<PathBuf>,
     pub tokenizer_config: Option<PathBuf>,
@@ -80,8 +81,7 @@ pub struct Files {
 
 /// Builds the generator from found files.
 pub fn from_files(files: &Files) -> Result<Generator, PipelineError> {
-    let tokenizer = Tokenizer::from_file(&files.tokenizer)
-        .map_err(|e| model_error(format!("{}: {e}", files.tokenizer.display())))?;
+    let tokenizer = files.tokenizer.clone();
     let (model, context) = build_model(&files.arch, &files.config, &files.weights)?;
     let template = chat_template(files)?;
     let stop_ids = stop_ids(files, &tokenizer)?;

@@ -9,7 +9,6 @@ use candle_nn::VarBuilder;
 use serde_json::Value;
 
 use crate::domain::ModelRef;
-use crate::hub::remote::HubError;
 use crate::hub::{Provision, ProvisionError, ProvisionEvent};
 use crate::inference::model_error;
 use crate::inference::read_json;
@@ -259,8 +258,7 @@ pub fn shard_names(index: &Path) -> Result<Vec<String>, PipelineError> {
 
 /// True when provisioning's error says the file doesn't exist (not that it couldn't look).
 fn says_absent(e: &ProvisionError) -> bool {
-    let not_found = HubError::NotFound.to_string();
-    matches!(e, ProvisionError::Unavailable { why, .. } if why.starts_with(&not_found))
+    e.is_absent()
 }
 
 fn missing_shard(name: &str) -> PipelineError {
@@ -278,5 +276,6 @@ fn none_found(model: &str, place: &str) -> ProvisionError {
         hint: "hftutor reads weights saved in one of those forms: pick a model that has one, \
                or save this one with transformers' save_pretrained()."
             .to_string(),
+        absent: false,
     }
 }

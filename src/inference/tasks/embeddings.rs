@@ -18,6 +18,7 @@ use crate::domain::Task;
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::arch::weights::{self, WeightFiles};
 use crate::inference::read_json_as as read_json;
+use crate::inference::tokenizers::load as tokenizers_load;
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
 
@@ -49,7 +50,7 @@ struct PoolingConfig {
 #[derive(Debug, Clone)]
 pub struct EmbedderFiles<'a> {
     pub config: &'a Path,
-    pub tokenizer: &'a Path,
+    pub tokenizer: &'a Tokenizer,
     pub weights: &'a WeightFiles,
     /// `sentence_bert_config.json` (for `max_seq_length`), if the model has one.
     pub sentence_config: Option<&'a Path>,
@@ -85,7 +86,7 @@ impl Embedder {
         events: &mut dyn FnMut(ProvisionEvent),
     ) -> Result<Embedder, PipelineError> {
         let config = provision.file(model, "config.json", events)?;
-        let tokenizer = provision.file(model, "tokenizer.json", events)?;
+        let tokenizer = tokenizers_load::load(provision, model, events)?;
         let weights = weights::find(provision, model, events)?;
         // Optional: plain BERT checkpoints don't have them.
         let sentence_config = provision
@@ -125,12 +126,7 @@ impl Embedder {
             }
             None => Pooling::Mean,
         };
-        let mut tokenizer = Tokenizer::from_file(files.tokenizer).map_err(|source| {
-            PipelineError::TokenizerFile {
-                path: files.tokenizer.to_path_buf(),
-                source,
-            }
-        })?;
+        let mut tokenizer = files.tokenizer.clone();
         // The file may carry its own padding/truncation (MiniLM's pads everything to 128): we pad
         // per batch ourselves and truncate at the sentence-transformers limit, as it does.
         tokenizer.with_padding(None);

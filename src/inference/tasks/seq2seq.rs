@@ -28,12 +28,13 @@ use crate::inference::arch::weights;
 use crate::inference::decode::beam_search::{self, Seq2SeqModel, Settings};
 use crate::inference::model_error;
 use crate::inference::read_json;
+use crate::inference::tokenizers::load as tokenizers_load;
 use crate::inference::tokenizers::sentencepiece::MarianTokenizer;
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
 
 enum Codec {
-    /// tokenizer.json (T5).
+    /// A Hugging Face tokenizer (T5's tokenizer.json).
     Hf(tokenizers::Tokenizer),
     Marian(MarianTokenizer),
 }
@@ -102,13 +103,7 @@ impl Seq2SeqPipeline {
             .transpose()?
             .unwrap_or(Value::Null);
         let codec = if is_t5 {
-            let path = provision.file(model, "tokenizer.json", events)?;
-            let mut t = tokenizers::Tokenizer::from_file(&path).map_err(|source| {
-                PipelineError::TokenizerFile {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            })?;
+            let mut t = tokenizers_load::load(provision, model, events)?;
             t.with_padding(None);
             let _ = t.with_truncation(None);
             Codec::Hf(t)

@@ -31,6 +31,7 @@ use crate::inference::preprocess::log_mel::{LogMel, CHUNK_SAMPLES, N_FRAMES};
 use crate::inference::preprocess::wav::{self, Audio};
 use crate::inference::read_json;
 use crate::inference::tokenizers::gguf::{DecodeError, TextStreamer};
+use crate::inference::tokenizers::load as tokenizers_load;
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
 
@@ -55,13 +56,11 @@ impl SpeechRecognitionPipeline {
         events: &mut dyn FnMut(ProvisionEvent),
     ) -> Result<SpeechRecognitionPipeline, PipelineError> {
         let config = provision.file(model, "config.json", events)?;
-        let tokenizer = provision.file(model, "tokenizer.json", events)?;
+        let tokenizer = tokenizers_load::load(provision, model, events)?;
         let generation = provision.file(model, "generation_config.json", events).ok();
         events(ProvisionEvent::Note(format!("loading {model} into memory")));
         let config = read_json(&config)?;
         let generation = generation.map(|p| read_json(&p)).transpose()?;
-        let tokenizer = Tokenizer::from_file(&tokenizer)
-            .map_err(|e| model_error(format!("can't read the tokenizer of {model}: {e}")))?;
         if config["model_type"].as_str() != Some("whisper") {
             return Err(model_error(
                 "config.json doesn't describe a Whisper model (model_type \"whisper\")",

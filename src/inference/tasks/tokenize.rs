@@ -1,5 +1,6 @@
 //! The `tokenize` pipeline: the tokens and ids a model's tokenizer makes of a text, for models with
-//! a `tokenizer.json` (BERT, …) and GGUF models (tokenizer rebuilt from the file's metadata) alike.
+//! a Hugging Face tokenizer (`tokenizer.json` or its slow files, see `tokenizers::load`) and GGUF
+//! models (tokenizer rebuilt from the file's metadata) alike.
 
 use crate::domain::TaskInput;
 use tokenizers::Tokenizer;
@@ -13,6 +14,7 @@ use crate::domain::TokenInfo;
 use crate::hub::{Provision, ProvisionEvent};
 use crate::inference::quant::gguf_load;
 use crate::inference::tokenizers::gguf;
+use crate::inference::tokenizers::load as tokenizers_load;
 use crate::inference::Pipeline;
 use crate::inference::PipelineError;
 
@@ -23,7 +25,7 @@ pub struct TokenizePipeline {
 
 impl TokenizePipeline {
     /// The tokenizer of `model`: from its GGUF file when it has one (`gguf_file` set or pinned),
-    /// else from its `tokenizer.json`.
+    /// else its Hugging Face tokenizer ([`tokenizers_load::load`]).
     pub fn load(
         model: &ModelRef,
         provision: &Provision,
@@ -44,13 +46,7 @@ impl TokenizePipeline {
                     }
                 })?
             }
-            None => {
-                let path = provision.file(model, "tokenizer.json", events)?;
-                Tokenizer::from_file(&path).map_err(|source| PipelineError::TokenizerFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?
-            }
+            None => tokenizers_load::load(provision, model, events)?,
         };
         Ok(TokenizePipeline::new(tokenizer))
     }
