@@ -144,3 +144,56 @@ fn bench_generation() {
         }
     }
 }
+
+/// F5 to output in a code cell, warm: each cell goes to a real `Worker` (as the tutor sends it)
+/// and the time until its `CellFinished` is taken, after one warm-up run loads the models.
+/// Prints the median and the slowest of 10 runs per cell, with the load average.
+#[test]
+#[ignore = "a benchmark: run with --ignored --nocapture"]
+fn bench_python_cell() {
+    use hftutor::worker::{Worker, WorkerEvent};
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!("load average: {}", load.trim());
+    let course = hftutor::course::load_embedded(&hftutor::attempt::Rules).expect("course");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker =
+        Worker::spawn(Provision::from_env(), Box::new(move |e| drop(tx.send(e)))).expect("spawn");
+    for (lesson, id) in [
+        ("first-pipeline", "real-code"),
+        ("meaning-as-numbers", "real-code"),
+        ("text-generation", "real-code"),
+    ] {
+        let exercise = course
+            .lessons
+            .iter()
+            .find(|l| l.id == lesson)
+            .and_then(|l| l.exercises().find(|e| e.id == id))
+            .cloned()
+            .expect("the exercise");
+        let code = exercise.inputs[0].default.clone();
+        let mut times = Vec::new();
+        for i in 0..11 {
+            let t = Instant::now();
+            let job = worker.submit_cell(hftutor::attempt::start_cell(&course, &exercise, &code));
+            loop {
+                match rx.recv().expect("the worker answers") {
+                    WorkerEvent::CellFinished { job: j, result, .. } if j == job => {
+                        let run = result.expect("the cell ran");
+                        assert_eq!(run.error, None, "{run:?}");
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if i > 0 {
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        eprintln!(
+            "{lesson}/{id}: F5 → output, warm: median {:?}, slowest {:?} (10 runs)",
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    }
+}
