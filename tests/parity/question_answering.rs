@@ -5,7 +5,7 @@
 //! text and character offsets exactly, scores within 1e-4, including a context long enough to
 //! be read in two overlapping windows. And against transformers 4.57's real pipeline
 //! (tests/fixtures/parity/record_qa_pipeline.py, `<name>/pipeline_v4.json`): the same answers on
-//! contexts of about 140 tokens, read in as many windows as it reads them.
+//! contexts of about 130 tokens, read in as many windows as it reads them.
 
 use crate::parity;
 
