@@ -3,7 +3,9 @@
 //! through hftutor's normal loading path, the same start/end logits and the same answers as
 //! transformers' question-answering pipeline (ported, since transformers 5 dropped it): answer
 //! text and character offsets exactly, scores within 1e-4, including a context long enough to
-//! be read in two overlapping windows.
+//! be read in two overlapping windows. And against transformers 4.57's real pipeline
+//! (tests/fixtures/parity/record_qa_pipeline.py, `<name>/pipeline_v4.json`): the same answers on
+//! contexts of about 130 tokens, read in as many windows as it reads them.
 
 use crate::parity;
 
@@ -78,6 +80,61 @@ fn check_against_transformers(name: &str) {
     }
     assert!(windowed, "one context must need the doc stride");
     eprintln!("{name}: largest score difference {worst:.2e}");
+}
+
+/// The recorded runs of transformers 4.57's own question-answering pipeline on fixture `name`.
+fn real_pipeline(name: &str) -> Vec<Value> {
+    let path = folder(name).join("pipeline_v4.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let json: Value = serde_json::from_str(&text).expect("pipeline_v4.json parses");
+    json["question_answering"].as_array().expect("runs").clone()
+}
+
+fn check_against_the_real_pipeline(name: &str) {
+    let runs = real_pipeline(name);
+    let mut p = load(name);
+    let mut worst: f64 = 0.0;
+    let mut most_windows = 0;
+    for run in &runs {
+        let question = run["question"].as_str().unwrap();
+        let context = run["context"].as_str().unwrap();
+        let k = run["top_k"].as_u64().unwrap() as usize;
+        let got = ask(&mut p, question, context, k);
+        let want: Vec<Value> = match &run["output"] {
+            Value::Array(list) => list.clone(),
+            one => vec![one.clone()],
+        };
+        let windows = run["windows"].as_array().unwrap().len();
+        most_windows = most_windows.max(windows);
+        let ctx = format!("{name} top_k={k} {question:?} ({windows} windows)");
+        let parts = p
+            .last_notes()
+            .iter()
+            .find_map(|n| n.strip_suffix(" overlapping parts"))
+            .and_then(|n| n.rsplit(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(1);
+        assert_eq!(parts, windows, "{ctx}: {:?}", p.last_notes());
+        assert_eq!(got.len(), want.len(), "{ctx}: {got:?}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g.answer, w["answer"].as_str().unwrap(), "{ctx}");
+            assert_eq!(g.start as u64, w["start"].as_u64().unwrap(), "{ctx}");
+            assert_eq!(g.end as u64, w["end"].as_u64().unwrap(), "{ctx}");
+            parity::close(&ctx, g.score, &w["score"], &mut worst);
+        }
+    }
+    assert!(most_windows >= 4, "a context read in several windows");
+    eprintln!("{name}: largest score difference from the real pipeline {worst:.2e}");
+}
+
+#[test]
+fn bert_answers_match_the_real_transformers_4_pipeline() {
+    check_against_the_real_pipeline("bert_qa");
+}
+
+#[test]
+fn distilbert_answers_match_the_real_transformers_4_pipeline() {
+    check_against_the_real_pipeline("distilbert_qa");
 }
 
 #[test]

@@ -129,12 +129,31 @@ impl QuestionAnsweringPipeline {
             stride: (max_len / 2).min(128).min(room - 1),
         }))
         .map_err(PipelineError::Truncation)?;
-        let mut enc = tok.encode((question, context), true).map_err(|_| {
-            PipelineError::BadInput(format!(
-                "the question is too long for this model: it reads at most {max_len} tokens \
+        // Each text encoded whole, then truncated into windows and given its special tokens by
+        // post_process: tokenizers 0.23.2's `encode` of a pair stops tokenizing the context at
+        // `max_length` tokens before the windows are cut (an early exit that ignores the
+        // stride), so it made fewer windows than transformers' pipeline reads.
+        let mut whole = self.encoder.tokenizer.clone();
+        whole
+            .with_truncation(None)
+            .map_err(PipelineError::Truncation)?;
+        let question_enc = whole
+            .encode(question, false)
+            .map_err(PipelineError::Tokenizer)?;
+        let mut context_enc = whole
+            .encode(context, false)
+            .map_err(PipelineError::Tokenizer)?;
+        // As `encode` tokenizes a pair's second text: type id 1, which the windows cut from it
+        // keep (the template sets the type ids of the first window only).
+        context_enc.set_type_ids(vec![1; context_enc.len()]);
+        let mut enc = tok
+            .post_process(question_enc, Some(context_enc), true)
+            .map_err(|_| {
+                PipelineError::BadInput(format!(
+                    "the question is too long for this model: it reads at most {max_len} tokens \
                  of question and context together, so keep the question short"
-            ))
-        })?;
+                ))
+            })?;
         let rest = enc.take_overflowing();
         Ok(std::iter::once(enc).chain(rest).collect())
     }
