@@ -249,3 +249,19 @@ fn escape_codes_in_a_starter_or_an_output_never_reach_the_terminal() {
     assert!(!screen.contains('\x1b'), "{screen:?}");
     assert!(!screen.contains('\x07'), "{screen:?}");
 }
+
+#[test]
+fn long_code_scrolls_with_the_cursor_in_a_small_terminal() {
+    let long: String = (1..=14).map(|i| format!("x{i} = {i}\n")).collect();
+    let mut app = app(long.trim_end(), 60, 20);
+    let screen = render(&app, 60, 20);
+    assert!(screen.contains(" 1 │ x1 = 1"), "{screen}");
+    assert!(screen.contains("lines below"), "{screen}");
+    assert!(!screen.contains("x14 = 14"), "{screen}");
+    // Typing puts the cursor at the end: the last lines show, the first are above.
+    app.on_key(key(KeyCode::Char('i')));
+    let screen = render(&app, 60, 20);
+    assert!(screen.contains("x14 = 14"), "{screen}");
+    assert!(screen.contains("lines above"), "{screen}");
+    assert!(!screen.contains(" 1 │ x1 = 1"), "{screen}");
+}

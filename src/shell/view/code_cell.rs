@@ -16,6 +16,12 @@ use crate::shell::text::wrap::{self, wrap_plain};
 /// The most code lines the editor shows at once (the rest scroll with the cursor).
 pub const EDITOR_LINES: usize = 14;
 
+/// Code lines shown in a terminal `height` rows high: a third of it (6 at 60×20, 8 at 80×24,
+/// 10 at 100×30, never more than `EDITOR_LINES`), so the output pane has room too.
+pub(super) fn editor_rows(height: u16) -> usize {
+    (usize::from(height) / 3).clamp(3, EDITOR_LINES)
+}
+
 /// One char of code as drawn.
 struct Cell {
     text: String,

@@ -67,7 +67,8 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
     if exercise.kind == Kind::Code {
         let code = ui.and_then(|u| u.values.first()).map_or("", String::as_str);
         let at = if typing { ui.map(|u| u.cursor) } else { None };
-        let (lines, at) = code_cell::editor(code, at, width, code_cell::EDITOR_LINES, th);
+        let rows = code_cell::editor_rows(app.size.1);
+        let (lines, at) = code_cell::editor(code, at, width, rows, th);
         if let Some((line, col)) = at {
             cursor = Some((head.len() + line, col));
         }
