@@ -242,6 +242,21 @@ pub fn model_for(course: &Course, ex: &Exercise) -> anyhow::Result<ModelRef> {
     })
 }
 
+/// None when the verdict is what `should_pass` expects, else what went wrong for the table.
+fn unexpected(verdict: &crate::checks::Verdict, should_pass: bool, shown: &str) -> Option<String> {
+    match (should_pass, verdict.passed) {
+        (true, true) | (false, false) => None,
+        (true, false) => Some(format!(
+            "solution \"{shown}\" fails: {}",
+            verdict.details.join("; ")
+        )),
+        (false, true) => Some(format!(
+            "counterexample \"{shown}\" passes: {}",
+            verdict.details.join("; ")
+        )),
+    }
+}
+
 /// Runs one code answer as the tutor's worker would (on the same loaded models, with the
 /// solver's seed for sampled calls that set none); None when the verdict is what `should_pass`
 /// expects.
@@ -268,17 +283,7 @@ fn try_code(
     let verdict = attempt::judge_cell(ex, code, &run);
     let first = code.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let shown = format!("{} ({} lines)", first.trim(), code.lines().count());
-    match (should_pass, verdict.passed) {
-        (true, true) | (false, false) => None,
-        (true, false) => Some(format!(
-            "solution \"{shown}\" fails: {}",
-            verdict.details.join("; ")
-        )),
-        (false, true) => Some(format!(
-            "counterexample \"{shown}\" passes: {}",
-            verdict.details.join("; ")
-        )),
-    }
+    unexpected(&verdict, should_pass, &shown)
 }
 
 /// Runs one input set on the attempt path, as the shell would (with the solver's seed for
@@ -315,15 +320,5 @@ fn try_values(
         }
     };
     let verdict = attempt::judge(ex, &attempt.prepared, &output);
-    match (should_pass, verdict.passed) {
-        (true, true) | (false, false) => None,
-        (true, false) => Some(format!(
-            "solution \"{shown}\" fails: {}",
-            verdict.details.join("; ")
-        )),
-        (false, true) => Some(format!(
-            "counterexample \"{shown}\" passes: {}",
-            verdict.details.join("; ")
-        )),
-    }
+    unexpected(&verdict, should_pass, &shown)
 }

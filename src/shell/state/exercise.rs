@@ -318,13 +318,7 @@ impl App {
             }
             _ => None,
         };
-        let mut effects = Vec::new();
-        if let Some(v) = &verdict {
-            if let Some(lesson) = self.course.lessons.get(running.key.0).map(|l| l.id.clone()) {
-                attempt::record_verdict(&mut self.progress, &lesson, &running.key.1, v);
-                effects.push(self.save());
-            }
-        }
+        let effects = self.count_verdict(&running.key, verdict.as_ref());
         self.panes.panel_offset = 0;
         self.set_outcome(
             &running.key,
@@ -389,6 +383,22 @@ impl App {
             return vec![];
         }
         ep.hints_used += 1;
+        vec![self.save()]
+    }
+
+    /// Counts a judged run in the progress and saves it (nothing for a run not judged).
+    fn count_verdict(
+        &mut self,
+        key: &PanelKey,
+        verdict: Option<&crate::checks::Verdict>,
+    ) -> Vec<Effect> {
+        let (Some(v), Some(lesson)) = (
+            verdict,
+            self.course.lessons.get(key.0).map(|l| l.id.clone()),
+        ) else {
+            return vec![];
+        };
+        attempt::record_verdict(&mut self.progress, &lesson, &key.1, v);
         vec![self.save()]
     }
 
@@ -465,13 +475,7 @@ impl App {
             }
             _ => None,
         };
-        let mut effects = Vec::new();
-        if let Some(v) = &verdict {
-            if let Some(lesson) = self.course.lessons.get(running.key.0).map(|l| l.id.clone()) {
-                attempt::record_verdict(&mut self.progress, &lesson, &running.key.1, v);
-                effects.push(self.save());
-            }
-        }
+        let effects = self.count_verdict(&running.key, verdict.as_ref());
         self.panes.panel_offset = 0;
         let inputs = running.prepared.texts.clone();
         self.set_outcome(

@@ -12,6 +12,7 @@ use crate::course::{Exercise, Kind};
 use crate::shell::state::{App, Focus, Outcome, Running};
 use crate::shell::strings;
 use crate::shell::text::wrap::{self, wrap, wrap_plain};
+use crate::worker::JobError;
 
 use super::{charts, code_cell, output};
 
@@ -159,23 +160,9 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
                     width,
                     th,
                 )),
-                Err(error) => body.extend(wrap(
-                    &[
-                        Span::styled(strings::ERROR, th.fail()),
-                        Span::styled(error.to_string(), th.error()),
-                    ],
-                    width,
-                    &[],
-                    &[],
-                )),
+                Err(error) => body.extend(failed_lines(error, width, th)),
             }
-            body.push(Line::styled(
-                strings::elapsed(elapsed.as_secs_f64()),
-                th.dim(),
-            ));
-            if *cancelled {
-                body.push(Line::styled(strings::STOPPED, th.warning()));
-            }
+            body.extend(ended_lines(*elapsed, *cancelled, th));
             if let Some(v) = verdict {
                 body.push(Line::default());
                 verdict_at = Some(body.len());
@@ -208,23 +195,9 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             verdict_at = Some(body.len());
             match result {
                 Ok(run) => body.extend(code_cell::output(run, width, th)),
-                Err(error) => body.extend(wrap(
-                    &[
-                        Span::styled(strings::ERROR, th.fail()),
-                        Span::styled(error.to_string(), th.error()),
-                    ],
-                    width,
-                    &[],
-                    &[],
-                )),
+                Err(error) => body.extend(failed_lines(error, width, th)),
             }
-            body.push(Line::styled(
-                strings::elapsed(elapsed.as_secs_f64()),
-                th.dim(),
-            ));
-            if *cancelled {
-                body.push(Line::styled(strings::STOPPED, th.warning()));
-            }
+            body.extend(ended_lines(*elapsed, *cancelled, th));
             if let Some(v) = verdict {
                 body.push(Line::default());
                 body.extend(verdict_lines(v, width, th));
@@ -267,6 +240,31 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
     }
 }
 
+/// "Error: …" when a job gave no output.
+fn failed_lines(error: &JobError, width: usize, th: Theme) -> Vec<Line<'static>> {
+    wrap(
+        &[
+            Span::styled(strings::ERROR, th.fail()),
+            Span::styled(error.to_string(), th.error()),
+        ],
+        width,
+        &[],
+        &[],
+    )
+}
+
+/// "took 0.9 s", and "stopped" when the student stopped the run.
+fn ended_lines(elapsed: std::time::Duration, cancelled: bool, th: Theme) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        strings::elapsed(elapsed.as_secs_f64()),
+        th.dim(),
+    )];
+    if cancelled {
+        out.push(Line::styled(strings::STOPPED, th.warning()));
+    }
+    out
+}
+
 /// ✓ Passed! / ✗ Not yet, each condition's line, and the teacher's feedback.
 fn verdict_lines(v: &crate::checks::Verdict, width: usize, th: Theme) -> Vec<Line<'static>> {
     let (mark, style) = if v.passed {
@@ -275,9 +273,10 @@ fn verdict_lines(v: &crate::checks::Verdict, width: usize, th: Theme) -> Vec<Lin
         (strings::NOT_YET, th.fail())
     };
     let mut body = vec![Line::styled(mark, style)];
+    // Details quote what the student typed and the code raised: shown, never sent raw.
     for d in &v.details {
         body.extend(wrap(
-            &[Span::raw(d.clone())],
+            &[Span::raw(crate::present::safe::line(d).into_owned())],
             width,
             &[Span::raw("  • ")],
             &[Span::raw("    ")],
