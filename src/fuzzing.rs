@@ -257,3 +257,62 @@ pub fn media_file(data: &[u8]) {
     let _ = pipeline.run(&[path.display().to_string()], &params, 1, &mut |_| true);
     let _ = pipeline.last_notes();
 }
+
+/// Folders holding a copy of a tiny fixture model (weights, tokenizer), one per architecture,
+/// made once: [`model_config`] writes each input's config.json into one of them.
+fn config_folders() -> &'static Vec<(Task, PathBuf, &'static str)> {
+    static ALL: OnceLock<Vec<(Task, PathBuf, &'static str)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity");
+        let base = std::env::temp_dir().join(format!("hftutor-fuzz-config-{}", std::process::id()));
+        [
+            (Task::TextClassification, "bert_cls", "I love it"),
+            (Task::ImageClassification, "vit_tiny", ""),
+            (Task::TextGeneration, "llama_tiny", "Hello"),
+        ]
+        .into_iter()
+        .filter_map(|(task, name, input)| {
+            let dir = base.join(name);
+            std::fs::create_dir_all(&dir).ok()?;
+            for e in std::fs::read_dir(root.join(name)).ok()?.flatten() {
+                std::fs::copy(e.path(), dir.join(e.file_name())).ok()?;
+            }
+            Some((task, dir, input))
+        })
+        .collect()
+    })
+}
+
+/// A model folder's config.json with any content: byte 0 picks the architecture (BERT, ViT,
+/// llama), the rest is the file. It is loaded and, if that works, run once; a bad config must be
+/// an error, never a panic, an abort or a memory bomb (inference/limits.rs).
+pub fn model_config(data: &[u8]) {
+    let Some(&pick) = data.first() else { return };
+    let folders = config_folders();
+    if folders.is_empty() {
+        return;
+    }
+    let (task, dir, input) = &folders[pick as usize % folders.len()];
+    if std::fs::write(dir.join("config.json"), &data[1..]).is_err() {
+        return;
+    }
+    let model = ModelRef::new(dir.to_string_lossy());
+    let provision = Provision::from_env();
+    let Ok(mut pipeline) = inference::load(*task, &model, &provision, &mut |_| {}) else {
+        return;
+    };
+    let picture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/parity/images/shapes.png")
+        .display()
+        .to_string();
+    let text = if *task == Task::ImageClassification {
+        picture
+    } else {
+        input.to_string()
+    };
+    let params = RunParams {
+        max_new_tokens: 4,
+        ..RunParams::default()
+    };
+    let _ = pipeline.run(&[text], &params, 1, &mut |_| true);
+}

@@ -239,14 +239,7 @@ fn run_cell(
     });
 }
 
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("unknown error")
-        .to_string()
-}
+use crate::inference::guard::panic_text;
 
 fn run_job(
     provision: &Provision,

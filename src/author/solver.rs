@@ -183,7 +183,20 @@ pub fn solve(
                         missing.insert(model, why);
                         continue;
                     }
-                    Err(e) => return Err(e.into()),
+                    // A model that is there but doesn't load (broken files, a panic in model
+                    // code) fails the exercise, and the rest of the course is still solved.
+                    Err(e) => {
+                        let why = format!("{model} doesn't load: {e}");
+                        log(format!("{}/{}: FAILED: {why}", l.id, ex.id));
+                        report.outcomes.push(ExerciseOutcome {
+                            lesson: l.id.clone(),
+                            exercise: ex.id.clone(),
+                            solutions: vec![Some(why)],
+                            counterexamples: Vec::new(),
+                            time: started.elapsed(),
+                        });
+                        continue;
+                    }
                 }
             }
             let mut run = |values: &Vec<String>, should_pass: bool| {

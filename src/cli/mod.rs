@@ -140,6 +140,7 @@ pub enum ModelsAction {
 
 /// Runs the CLI; errors are printed as `error: …` with exit status 1.
 pub fn main() -> ExitCode {
+    out::install_panic_hook();
     let cli = Cli::parse();
     let threads = crate::threads::choose_noted(cli.threads);
     if let Some(note) = &threads.note {

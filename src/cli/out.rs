@@ -47,3 +47,32 @@ pub fn json_line(s: &str) {
     let _ = stdout.write_all(b"\n");
     let _ = stdout.flush();
 }
+
+/// The process's panic hook: silent for a panic inside model code (inference::guard reports it
+/// as an error), else one line on stderr with the message shown safely, since a panic message can
+/// quote a model's or a course's text. `RUST_BACKTRACE` still gets the default report.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if crate::inference::guard::in_guarded() {
+            return;
+        }
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            return default(info);
+        }
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("unknown error");
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        write_err(&format!(
+            "hftutor: internal error: {}{at}; please report this\n",
+            crate::present::safe::line(message)
+        ));
+    }));
+}

@@ -151,7 +151,8 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
         ProvisionEvent::Note(n) => errln!("{n}"),
         ProvisionEvent::Progress { .. } => {}
     };
-    let mut pipeline = inference::load(task, &model, &provision, &mut on_event)?;
+    let mut pipeline =
+        inference::guard::guarded(|| inference::load(task, &model, &provision, &mut on_event))?;
     let stream_text = !args.json
         && matches!(
             task,
@@ -175,7 +176,8 @@ pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<Exit
     };
     // --labels go first, as a lesson's labels field does; --context is in `params`.
     let input = TaskInput::from_inputs(task, &inputs, &params)?;
-    let output = pipeline.run_input(&input, &params, 1, &mut on_stream)?;
+    let output =
+        inference::guard::guarded(|| pipeline.run_input(&input, &params, 1, &mut on_stream))?;
     for note in pipeline.last_notes() {
         errln!("{note}");
     }

@@ -1,5 +1,6 @@
 //! Pipelines kept loaded, one per (task, model): the worker and the solver load a model once and
-//! run every job on it after that.
+//! run every job on it after that. A panic in model code is an error of that job (guard.rs), and
+//! the pipeline it ran in is dropped.
 
 use std::collections::HashMap;
 
@@ -32,7 +33,7 @@ impl Loaded {
     ) -> Result<&mut dyn Pipeline, PipelineError> {
         let key = (task, model.clone());
         if !self.pipelines.contains_key(&key) {
-            let pipeline = load(task, model, provision, events)?;
+            let pipeline = super::guard::guarded(|| load(task, model, provision, events))?;
             self.pipelines.insert(key.clone(), pipeline);
         }
         match self.pipelines.get_mut(&key) {
@@ -53,7 +54,13 @@ impl Loaded {
         stream: &mut dyn FnMut(Stream) -> bool,
     ) -> Result<PipelineOutput, PipelineError> {
         let pipeline = self.get(job.task, &job.model, provision, events)?;
-        pipeline.run_input(&job.input, &job.params, job.runs.max(1), stream)
+        let result = super::guard::guarded(|| {
+            pipeline.run_input(&job.input, &job.params, job.runs.max(1), stream)
+        });
+        if matches!(result, Err(PipelineError::Panicked(_))) {
+            self.forget(job);
+        }
+        result
     }
 
     /// Drops `job`'s pipeline (after a panic inside it, it may be half-updated).

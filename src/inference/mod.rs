@@ -13,6 +13,8 @@ use crate::hub::{Provision, ProvisionEvent};
 
 pub mod arch;
 pub mod decode;
+pub mod guard;
+pub mod limits;
 pub mod loaded;
 pub mod preprocess;
 pub mod quant;
@@ -84,6 +86,16 @@ pub enum PipelineError {
     /// A classification head can't be read or trained.
     #[error("model error: {0}")]
     Train(#[from] crate::inference::train::TrainError),
+    /// A model file asks for more than hftutor allows (limits.rs), checked before allocating.
+    #[error("model error: {}: {source}", path.display())]
+    Limit {
+        path: PathBuf,
+        #[source]
+        source: limits::LimitError,
+    },
+    /// Model code panicked (caught by guard.rs); the pipeline it ran in was dropped.
+    #[error("model error: the model failed unexpectedly ({0}); its files may be broken")]
+    Panicked(String),
     #[error(transparent)]
     Provision(#[from] crate::hub::ProvisionError),
     #[error(transparent)]
@@ -214,18 +226,49 @@ pub(crate) fn read_json(path: &std::path::Path) -> Result<serde_json::Value, Pip
     read_json_as(path)
 }
 
-/// A JSON file read into `T`.
+/// A JSON file read into `T`. A config.json is checked against the budgets in [`limits`] first,
+/// and no file over [`limits::MAX_JSON_BYTES`] is read.
 pub(crate) fn read_json_as<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
 ) -> Result<T, PipelineError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PipelineError::Read {
+    let json_error = |source| PipelineError::Json {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = read_bounded(path).map_err(|source| PipelineError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    serde_json::from_str(&text).map_err(|source| PipelineError::Json {
-        path: path.to_path_buf(),
-        source,
-    })
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(json_error)?;
+    if path.file_name().is_some_and(|n| n == "config.json") {
+        limits::check_config(&value).map_err(|source| PipelineError::Limit {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    serde_json::from_value(value).map_err(json_error)
+}
+
+/// A model JSON file as a value, for a quick look (which loader fits it) before the real read;
+/// `None` when it can't be read, is too big or isn't JSON.
+pub(crate) fn peek_json(path: &std::path::Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&read_bounded(path).ok()?).ok()
+}
+
+/// A text file of at most [`limits::MAX_JSON_BYTES`].
+fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limits::MAX_JSON_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limits::MAX_JSON_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is over {} MB, more than any model's JSON file",
+            limits::MAX_JSON_BYTES >> 20
+        )));
+    }
+    Ok(text)
 }
 
 /// A model error with a message.

@@ -48,6 +48,11 @@ fn media_file_seeds_replay() {
     replay("media_file", hftutor::fuzzing::media_file);
 }
 
+#[test]
+fn model_config_seeds_replay() {
+    replay("model_config", hftutor::fuzzing::model_config);
+}
+
 /// The lesson_file entry point reaches the validator: a broken lesson gives problems, a valid
 /// one none (so the fuzzer explores the real parser, not an early return).
 #[test]

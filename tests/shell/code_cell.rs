@@ -243,7 +243,9 @@ fn escape_codes_in_a_starter_or_an_output_never_reach_the_terminal() {
         CellRun {
             stdout: "\x1b]0;owned\x07hi\n".into(),
             // The traceback's last line is quoted in the verdict too.
-            error: Some("Traceback (most recent call last):\nValueError: \x1b]52;c;aGk=\x07\n".into()),
+            error: Some(
+                "Traceback (most recent call last):\nValueError: \x1b]52;c;aGk=\x07\n".into(),
+            ),
             ..CellRun::default()
         },
     );

@@ -122,6 +122,17 @@ pub fn load_llama(
             path.display()
         )));
     }
+    let number = |key: &str| {
+        let v = content.metadata.get(key)?;
+        v.to_u64()
+            .ok()
+            .or_else(|| v.to_u32().ok().map(u64::from))
+            .or_else(|| v.to_i32().ok().map(|n| n.max(0) as u64))
+    };
+    crate::inference::limits::check_gguf_llama(number).map_err(|source| PipelineError::Limit {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut reader = open(path)?;
     let format = match format {
         WeightFormat::Native if NativeLlama::supports(&content) => {

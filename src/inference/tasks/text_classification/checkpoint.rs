@@ -40,8 +40,7 @@ pub fn is_checkpoint(
     provision
         .file(model, "config.json", events)
         .ok()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .and_then(|p| crate::inference::peek_json(&p))
         .is_some_and(|c| handles(&c))
 }
 
