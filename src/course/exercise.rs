@@ -211,6 +211,9 @@ pub fn convert(
         &what,
         report,
     );
+    if task.is_some_and(super::media::takes_files) {
+        media_inside_course(doc, &inputs, &solutions, &counterexamples, report);
+    }
 
     let exercise = Exercise {
         id: id?,
@@ -407,6 +410,41 @@ fn runs(doc: &YamlDoc, raw: Option<i64>, task: Option<Task>, report: &mut Report
 }
 
 /// Solutions or counterexamples as value lists, each with its path for messages.
+/// A file-taking exercise's files (defaults, solutions, counterexamples) are the course's own:
+/// named from its folder, never absolute, `~/…` or climbing out with `..`. (A student may type
+/// any path of theirs; a course may not reach for one.)
+fn media_inside_course(
+    doc: &YamlDoc,
+    inputs: &[InputField],
+    solutions: &[(Vec<String>, String)],
+    counterexamples: &[(Vec<String>, String)],
+    report: &mut Report,
+) {
+    let mut check = |value: &str, pos: (usize, usize)| {
+        if super::media::outside_course(value) {
+            report.error(
+                pos,
+                format!("\"{}\" is outside the course folder: a course can only use its own files; put the file in the course (e.g. media/) and name it from there", value.trim()),
+            );
+        }
+    };
+    for (i, field) in inputs.iter().enumerate() {
+        if field.param.is_none() && !field.default.trim().is_empty() {
+            check(
+                &field.default,
+                doc.value_pos(&format!("inputs[{i}].default")),
+            );
+        }
+    }
+    for (values, path) in solutions.iter().chain(counterexamples) {
+        for (field, value) in inputs.iter().zip(values) {
+            if field.param.is_none() {
+                check(value, doc.value_pos(path));
+            }
+        }
+    }
+}
+
 fn answers(
     doc: &YamlDoc,
     key: &str,

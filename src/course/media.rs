@@ -56,6 +56,16 @@ pub fn resolve_inputs(
         .collect()
 }
 
+/// Whether a file name reaches outside a course folder: absolute, `~/…`, or with `..` (or `.`)
+/// in it. A course's own files are named as plain relative paths, such as `media/cat.png`.
+pub fn outside_course(name: &str) -> bool {
+    let name = name.trim();
+    let path = Path::new(name);
+    name.starts_with('~')
+        || path.is_absolute()
+        || !path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
 fn resolve(course: &Course, task: Task, name: &str) -> Result<String, MediaError> {
     if let Some(rest) = name.strip_prefix("~/") {
         let home = dirs::home_dir().ok_or(MediaError::NoHome)?;
@@ -88,26 +98,25 @@ fn resolve(course: &Course, task: Task, name: &str) -> Result<String, MediaError
     }
 }
 
-/// `name` in the course folder, refused when it is a link out of the folder.
+/// `name` in the course folder, refused when it leads out of the folder: the file or any folder
+/// on its way may be a link, so the whole path is resolved and compared with the course's root.
 fn in_folder(dir: &Path, name: &str) -> Result<Option<PathBuf>, MediaError> {
     let path = dir.join(name);
-    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+    if std::fs::symlink_metadata(&path).is_err() {
         return Ok(None);
-    };
-    if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(&path).map_err(|source| MediaError::DanglingLink {
-            name: name.to_string(),
-            source,
-        })?;
-        let inside = std::fs::canonicalize(dir).is_ok_and(|root| target.starts_with(root));
-        if !inside {
-            return Err(MediaError::OutsideCourse {
-                name: name.to_string(),
-                target,
-            });
-        }
     }
-    Ok(path.is_file().then_some(path))
+    let target = std::fs::canonicalize(&path).map_err(|source| MediaError::DanglingLink {
+        name: name.to_string(),
+        source,
+    })?;
+    let inside = std::fs::canonicalize(dir).is_ok_and(|root| target.starts_with(root));
+    if !inside {
+        return Err(MediaError::OutsideCourse {
+            name: name.to_string(),
+            target,
+        });
+    }
+    Ok(target.is_file().then_some(path))
 }
 
 /// A file of the built-in course, written once to the cache folder so a pipeline can open it.
@@ -201,5 +210,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("outside the course folder"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_link_out_of_the_course_is_refused_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.png"), b"x").unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("media")).unwrap();
+        let c = course(Some(dir.path().to_path_buf()));
+        let err = resolve_inputs(&c, Task::ImageClassification, &["media/secret.png".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("outside the course folder"), "{err}");
+        for name in ["/etc/passwd", "~/x.png", "media/../../x.png", "./a.png"] {
+            assert!(outside_course(name), "{name}");
+        }
+        assert!(!outside_course("media/cat.png"));
     }
 }
