@@ -11,6 +11,7 @@
 mod action;
 mod keymap;
 mod mouse;
+pub mod out_of_memory;
 mod run;
 mod signals;
 pub mod state;

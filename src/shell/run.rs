@@ -22,6 +22,7 @@ use crate::progress::{Progress, ProgressStore};
 use crate::worker::{Worker, WorkerEvent};
 
 use crate::shell::action::{Action, Effect};
+use crate::shell::signals::SignalAsk;
 use crate::shell::state::App;
 use crate::shell::text::theme::Theme;
 use crate::shell::view;
@@ -55,6 +56,8 @@ struct TerminalGuard;
 
 impl TerminalGuard {
     fn set_up() -> anyhow::Result<(ratatui::DefaultTerminal, TerminalGuard)> {
+        // Before raw mode: the settings an out-of-memory abort puts back.
+        crate::shell::out_of_memory::arm(crate::shell::out_of_memory::stdin_terminal(), 1);
         let terminal = ratatui::try_init().context("cannot set up the terminal")?;
         let guard = TerminalGuard;
         let restore_hook = std::panic::take_hook();
@@ -79,6 +82,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        crate::shell::out_of_memory::disarm();
         let _ = execute!(
             std::io::stdout(),
             DisableBracketedPaste,
@@ -120,6 +124,8 @@ async fn event_loop(
     let mut signals =
         crate::shell::signals::Signals::install().context("cannot watch for signals")?;
     let missing = crate::shell::state::downloads::missing_models(&course, &provision);
+    // Pinned model files are re-hashed once a session: do it now, while the student reads.
+    provision.prehash(crate::shell::state::downloads::course_models(&course));
     let mut app = App::new(course, progress, warning);
     app.set_missing_models(missing);
     app.set_audio_player(crate::shell::state::audio::find_player());
@@ -147,6 +153,13 @@ async fn event_loop(
         }
         let effects = tokio::select! {
             event = term_rx.recv() => match event {
+                // Ctrl-Z suspends, as in any terminal program (raw mode turns it into a key).
+                Some(Event::Key(key)) if is_ctrl_z(&key) => {
+                    if let Err(e) = suspend(&mut terminal, &mut pictures) {
+                        break Err(e);
+                    }
+                    Vec::new()
+                }
                 Some(Event::Key(key)) if key.kind != KeyEventKind::Release => app.on_key(key),
                 Some(Event::Resize(w, h)) => app.update(Action::Resize(w, h)),
                 Some(Event::Paste(text)) => app.update(Action::Paste(text)),
@@ -168,7 +181,21 @@ async fn event_loop(
                 }
             },
             Some(action) = action_rx.recv() => app.update(action),
-            () = signals.recv() => break Ok(()),
+            ask = signals.recv() => match ask {
+                SignalAsk::End => break Ok(()),
+                SignalAsk::Suspend => {
+                    if let Err(e) = suspend(&mut terminal, &mut pictures) {
+                        break Err(e);
+                    }
+                    Vec::new()
+                }
+                SignalAsk::Resume => {
+                    if let Err(e) = resume(&mut terminal, &mut pictures) {
+                        break Err(e);
+                    }
+                    Vec::new()
+                }
+            },
             _ = tick.tick() => {
                 if terminal_gone() {
                     break Ok(());
@@ -226,6 +253,43 @@ fn export_in_background(job: crate::shell::state::export::SpaceJob, tx: Unbounde
             crate::space::ExportError::Thread(e.to_string()),
         )));
     }
+}
+
+fn is_ctrl_z(key: &event::KeyEvent) -> bool {
+    key.kind == KeyEventKind::Press
+        && key.code == event::KeyCode::Char('z')
+        && key.modifiers.contains(event::KeyModifiers::CONTROL)
+}
+
+/// Gives the terminal back as it was (cooked mode, main screen, no mouse reporting), stops the
+/// process, and takes the terminal again when it is continued (`fg`).
+fn suspend(
+    terminal: &mut ratatui::DefaultTerminal,
+    pictures: &mut view::graphics::Overlay,
+) -> anyhow::Result<()> {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), &pictures.remove_all());
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture
+    );
+    ratatui::restore();
+    crate::shell::signals::stop_self();
+    resume(terminal, pictures)
+}
+
+/// After a stop (ours, or an uncatchable SIGSTOP with the shell resetting the terminal): raw mode
+/// again from the terminal's own settings, the alternate screen, and a full redraw.
+fn resume(
+    terminal: &mut ratatui::DefaultTerminal,
+    pictures: &mut view::graphics::Overlay,
+) -> anyhow::Result<()> {
+    // crossterm keeps the settings from before raw mode: going back to them first makes
+    // enabling raw mode work whatever the terminal was left in meanwhile.
+    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+    reenter(terminal)?;
+    let _ = pictures.invalidate();
+    Ok(())
 }
 
 /// Takes the terminal back (alternate screen, raw mode) after something restored it.

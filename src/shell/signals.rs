@@ -1,11 +1,24 @@
-//! The signals that end the tutor from outside (SIGTERM from `kill` or a shutdown, SIGHUP from a
-//! closed terminal or SSH session, SIGINT from `kill -INT`): caught so the run loop can leave
-//! cleanly, restoring the terminal and writing pending progress, instead of dying mid-screen.
+//! The signals the tutor gets from outside. Those that end it (SIGTERM from `kill` or a shutdown,
+//! SIGHUP from a closed terminal or SSH session, SIGINT from `kill -INT`) are caught so the run
+//! loop can leave cleanly, restoring the terminal and writing pending progress, instead of dying
+//! mid-screen. SIGTSTP (`kill -TSTP`, a job-control stop) asks the loop to give the terminal back
+//! before it stops, and SIGCONT (after `fg`, or after an uncatchable SIGSTOP) to take it again.
 
-/// Waits for any of the ending signals.
+/// What a signal asks of the run loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalAsk {
+    /// Leave, as `q` does.
+    End,
+    /// Restore the terminal, then stop the process.
+    Suspend,
+    /// The process was continued: take the terminal back and redraw.
+    Resume,
+}
+
+/// Waits for the signals above.
 pub struct Signals {
     #[cfg(unix)]
-    streams: Vec<tokio::signal::unix::Signal>,
+    streams: Vec<(SignalAsk, tokio::signal::unix::Signal)>,
 }
 
 impl Signals {
@@ -15,12 +28,14 @@ impl Signals {
         {
             use tokio::signal::unix::{signal, SignalKind};
             let streams = [
-                SignalKind::terminate(),
-                SignalKind::hangup(),
-                SignalKind::interrupt(),
+                (SignalAsk::End, SignalKind::terminate()),
+                (SignalAsk::End, SignalKind::hangup()),
+                (SignalAsk::End, SignalKind::interrupt()),
+                (SignalAsk::Suspend, SignalKind::from_raw(libc::SIGTSTP)),
+                (SignalAsk::Resume, SignalKind::from_raw(libc::SIGCONT)),
             ]
             .into_iter()
-            .map(signal)
+            .map(|(ask, kind)| signal(kind).map(|s| (ask, s)))
             .collect::<std::io::Result<Vec<_>>>()?;
             Ok(Signals { streams })
         }
@@ -28,28 +43,32 @@ impl Signals {
         Ok(Signals {})
     }
 
-    /// Resolves when one of the signals arrives (never, where there are none).
-    pub async fn recv(&mut self) {
+    /// Resolves when one of the signals arrives, with what it asks (never, where there are none).
+    pub async fn recv(&mut self) -> SignalAsk {
         #[cfg(unix)]
         {
-            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-            let _ = futures_select_any(waits.collect()).await;
+            let streams = &mut self.streams;
+            std::future::poll_fn(|cx| {
+                for (ask, s) in streams.iter_mut() {
+                    if s.poll_recv(cx).is_ready() {
+                        return std::task::Poll::Ready(*ask);
+                    }
+                }
+                std::task::Poll::Pending
+            })
+            .await
         }
         #[cfg(not(unix))]
-        std::future::pending::<()>().await
+        std::future::pending::<SignalAsk>().await
     }
 }
 
-/// The first of several futures to finish (a tiny `select_all`, to avoid a dependency).
-#[cfg(unix)]
-async fn futures_select_any<F: std::future::Future + Unpin>(mut futs: Vec<F>) {
-    std::future::poll_fn(|cx| {
-        for f in futs.iter_mut() {
-            if std::pin::Pin::new(&mut *f).poll(cx).is_ready() {
-                return std::task::Poll::Ready(());
-            }
-        }
-        std::task::Poll::Pending
-    })
-    .await
+/// Stops the process as a terminal's Ctrl-Z would, once the caller has restored the terminal;
+/// returns when the process is continued.
+pub fn stop_self() {
+    // SAFETY: raise has no preconditions; SIGSTOP can't be caught, so this stops us here.
+    #[cfg(unix)]
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
 }
