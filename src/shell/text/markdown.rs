@@ -401,16 +401,20 @@ fn cut(
     let prefix_w = |p: &[Span<'static>]| p.iter().map(|s| s.width()).sum::<usize>();
     let mut room = width.saturating_sub(prefix_w(&prefix)).max(1);
     let line = line.replace('\t', "    ");
+    // The chunk's width is kept as it grows (measured again per char, it was quadratic).
+    let mut chunk_w = 0;
     for c in line.chars() {
         let mut buf = [0u8; 4];
         let cw = wrap::width(c.encode_utf8(&mut buf));
-        if wrap::width(&chunk) + cw > room && !chunk.is_empty() {
+        if chunk_w + cw > room && !chunk.is_empty() {
             let mut spans = std::mem::replace(&mut prefix, rest.to_vec());
             spans.push(Span::styled(std::mem::take(&mut chunk), style));
             out.push(Line::from(spans));
             room = width.saturating_sub(prefix_w(&prefix)).max(1);
+            chunk_w = 0;
         }
         chunk.push(c);
+        chunk_w += cw;
     }
     let mut spans = prefix;
     spans.push(Span::styled(chunk, style));

@@ -113,19 +113,22 @@ impl Builder {
             }
             return;
         }
-        // Longer than a whole line: cut it char by char.
+        // Longer than a whole line: cut it char by char. The chunk's width is kept as it grows
+        // (measuring it again at each char was quadratic: 200,000 zero-width chars took minutes).
         for (text, style) in pieces {
             let mut chunk = String::new();
+            let mut chunk_w = 0;
             for c in text.chars() {
                 let cw = char_width(c);
-                if self.used + width(&chunk) + cw > self.width && (!chunk.is_empty() || !self.fresh)
-                {
+                if self.used + chunk_w + cw > self.width && (!chunk.is_empty() || !self.fresh) {
                     if !chunk.is_empty() {
                         self.push(std::mem::take(&mut chunk), style);
+                        chunk_w = 0;
                     }
                     self.newline();
                 }
                 chunk.push(c);
+                chunk_w += cw;
             }
             if !chunk.is_empty() {
                 self.push(chunk, style);
