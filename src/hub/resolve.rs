@@ -338,7 +338,7 @@ pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> 
             // Not a Hub id, but a folder of that name is here: say how to run the folder.
             Err(e) if path.is_dir() => Err(ProvisionError::Unavailable {
                 model: id.to_string(),
-                file: "its files".to_string(),
+                file: "the model".to_string(),
                 why: e.to_string(),
                 hint: format!("To run the folder {id}, write it as ./{id}."),
                 absent: false,
@@ -358,7 +358,7 @@ pub(super) fn local_folder(id: &str) -> Result<Option<PathBuf>, ProvisionError> 
     }
     Err(ProvisionError::Unavailable {
         model: id.to_string(),
-        file: "its files".to_string(),
+        file: "the model".to_string(),
         why: "there is no such folder".to_string(),
         hint:
             "Check the path, or give a Hub repo id such as sentence-transformers/all-MiniLM-L6-v2."
