@@ -29,7 +29,52 @@ struct Cell {
     class: Class,
 }
 
-/// The editor's lines, and the cursor's (line, column) among them when `cursor` is set.
+/// One row of the editor: a piece of code line `line`, its cells `cells` (a line longer than
+/// the editor is wrapped onto more rows, as an editor's soft wrap does).
+struct Row {
+    line: usize,
+    cells: std::ops::Range<usize>,
+    /// Whether the cursor sits after the line's last char on this row.
+    cursor_at_end: bool,
+}
+
+/// The rows of every line at `room` columns; the cursor's line gets room for the cursor after
+/// its last char.
+fn rows(lines: &[Vec<Cell>], room: usize, cursor: Option<(usize, usize)>) -> Vec<Row> {
+    let mut out = Vec::new();
+    for (i, cells) in lines.iter().enumerate() {
+        let end_cursor = cursor.is_some_and(|(l, c)| l == i && c >= cells.len());
+        let (mut start, mut used) = (0, 0);
+        for (j, cell) in cells.iter().enumerate() {
+            if used + cell.width > room && j > start {
+                out.push(Row {
+                    line: i,
+                    cells: start..j,
+                    cursor_at_end: false,
+                });
+                (start, used) = (j, 0);
+            }
+            used += cell.width;
+        }
+        if end_cursor && used + 1 > room && !cells.is_empty() {
+            out.push(Row {
+                line: i,
+                cells: start..cells.len(),
+                cursor_at_end: false,
+            });
+            start = cells.len();
+        }
+        out.push(Row {
+            line: i,
+            cells: start..cells.len(),
+            cursor_at_end: end_cursor,
+        });
+    }
+    out
+}
+
+/// The editor's lines, and the cursor's (line, column) among them when `cursor` is set. Long
+/// code lines wrap onto continuation rows (their gutter shows `┆`), so nothing is cut.
 pub(super) fn editor(
     code: &str,
     cursor: Option<usize>,
@@ -41,46 +86,42 @@ pub(super) fn editor(
     let digits = lines.len().to_string().len();
     let gutter_w = digits + 3;
     let room = width.saturating_sub(gutter_w).max(1);
-    let (cursor_line, cursor_col) = match cursor {
-        Some(at) => {
-            let (l, c) = crate::shell::text::code_edit::line_col(code, at);
-            (Some(l), c)
-        }
-        None => (None, 0),
-    };
+    let cursor_at = cursor.map(|at| crate::shell::text::code_edit::line_col(code, at));
+    let all = rows(&lines, room, cursor_at);
+    let cursor_row = cursor_at.and_then(|(l, c)| {
+        all.iter().position(|r| {
+            r.line == l && (r.cells.contains(&c) || (r.cursor_at_end && c >= r.cells.end))
+        })
+    });
     let max_lines = max_lines.max(1);
-    let first = match cursor_line {
-        Some(l) if l + 1 > max_lines => l + 1 - max_lines,
+    let first = match cursor_row {
+        Some(r) if r + 1 > max_lines => r + 1 - max_lines,
         _ => 0,
     };
     let mut out = Vec::new();
     let mut at = None;
-    if first > 0 {
-        out.push(Line::styled(strings::code_lines_above(first), th.dim()));
+    let shown: Vec<&Row> = all.iter().skip(first).take(max_lines).collect();
+    // Lines hidden wholly or in part above and below the window.
+    let above = shown
+        .first()
+        .map_or(0, |r| r.line + usize::from(r.cells.start > 0));
+    if above > 0 {
+        out.push(Line::styled(strings::code_lines_above(above), th.dim()));
     }
-    for (i, cells) in lines.iter().enumerate().skip(first).take(max_lines) {
-        let mut spans = vec![Span::styled(format!("{:>digits$} │ ", i + 1), th.gutter())];
-        let here = cursor_line == Some(i);
-        // Scroll a long cursor line so the cursor shows; cut other long lines with "…".
-        let col_w: usize = cells.iter().take(cursor_col).map(|c| c.width).sum();
-        let mut skip_w = if here && col_w + 1 > room {
-            col_w + 1 - room
+    let mut previous_line = None;
+    for row in &shown {
+        let gutter = if previous_line == Some(row.line) || (row.cells.start > 0) {
+            format!("{:>digits$} ┆ ", "")
         } else {
-            0
+            format!("{:>digits$} │ ", row.line + 1)
         };
+        previous_line = Some(row.line);
+        let mut spans = vec![Span::styled(gutter, th.gutter())];
+        let cursor_col = cursor_at.filter(|(l, _)| *l == row.line).map(|(_, c)| c);
         let mut used = 0;
-        let mut cut = false;
-        for (j, cell) in cells.iter().enumerate() {
-            if skip_w > 0 {
-                skip_w = skip_w.saturating_sub(cell.width);
-                continue;
-            }
-            let reserve = usize::from(!here && j + 1 < cells.len());
-            if used + cell.width + reserve > room {
-                cut = !here;
-                break;
-            }
-            let style = if here && j == cursor_col {
+        for j in row.cells.clone() {
+            let cell = &lines[row.line][j];
+            let style = if cursor_col == Some(j) {
                 at = Some((out.len(), gutter_w + used));
                 th.cursor()
             } else {
@@ -89,16 +130,16 @@ pub(super) fn editor(
             spans.push(Span::styled(cell.text.clone(), style));
             used += cell.width;
         }
-        if cut {
-            spans.push(Span::styled("…", th.dim()));
-        }
-        if here && cursor_col >= cells.len() {
+        if row.cursor_at_end {
             at = Some((out.len(), gutter_w + used));
             spans.push(Span::styled(" ", th.cursor()));
         }
         out.push(Line::from(spans));
     }
-    let below = lines.len().saturating_sub(first + max_lines);
+    let below = shown.last().map_or(0, |r| {
+        let cut = r.cells.end < lines[r.line].len();
+        lines.len().saturating_sub(r.line + 1) + usize::from(cut)
+    });
     if below > 0 {
         out.push(Line::styled(strings::code_lines_below(below), th.dim()));
     }
@@ -183,4 +224,60 @@ fn preformatted(text: &str, style: Style, width: usize) -> Vec<Line<'static>> {
         out.push(Line::styled(piece, style));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'static>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_long_line_wraps_instead_of_being_cut() {
+        let code = "x = 1\nprint(\"abcdefghijklmnopqrstuvwxyz\")\ny = 2";
+        let (lines, _) = editor(code, None, 16, 10, Theme::default());
+        assert_eq!(
+            text(&lines),
+            [
+                "1 │ x = 1",
+                "2 │ print(\"abcde",
+                "  ┆ fghijklmnopq",
+                "  ┆ rstuvwxyz\")",
+                "3 │ y = 2",
+            ]
+        );
+        // Every char of the code is on screen.
+        let shown: String = text(&lines).iter().map(|l| &l[6..]).collect();
+        assert!(shown.contains("abcdefghijklmnopqrstuvwxyz"), "{shown}");
+    }
+
+    #[test]
+    fn the_cursor_at_the_end_of_a_full_row_gets_a_row_of_its_own() {
+        let code = "abcdefghij";
+        let (lines, at) = editor(code, Some(code.len()), 14, 10, Theme::default());
+        assert_eq!(text(&lines), ["1 │ abcdefghij", "  ┆  "]);
+        assert_eq!(at, Some((1, 4)));
+        // In the middle, on the row that holds it.
+        let (_, at) = editor("abcdefghijklm", Some(11), 14, 10, Theme::default());
+        assert_eq!(at, Some((1, 5)));
+    }
+
+    #[test]
+    fn the_window_follows_the_cursor_through_wrapped_rows() {
+        let code = format!("{}\nlast", "a".repeat(40));
+        let (lines, at) = editor(&code, Some(code.len()), 14, 2, Theme::default());
+        let t = text(&lines);
+        assert_eq!(t.last().map(String::as_str), Some("2 │ last "), "{t:?}");
+        assert_eq!(
+            t.first().map(String::as_str),
+            Some("  ⋮ 1 line above"),
+            "{t:?}"
+        );
+        assert_eq!(at.map(|(r, _)| r), Some(t.len() - 1));
+    }
 }

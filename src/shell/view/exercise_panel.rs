@@ -65,6 +65,11 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         .unwrap_or(0)
         .min(width / 3);
     let mut cursor = None;
+    // After a run, out of typing, the code scrolls with the output: a short panel shows what
+    // Python printed first, and `[` scrolls back up to the code. While typing it stays put.
+    let ran = matches!(ui.map(|u| &u.outcome), Some(Outcome::Cell { .. }));
+    let running_here = app.running().is_some_and(|r| r.key == key);
+    let mut code_in_body = Vec::new();
     if exercise.kind == Kind::Code {
         let code = ui.and_then(|u| u.values.first()).map_or("", String::as_str);
         let at = if typing { ui.map(|u| u.cursor) } else { None };
@@ -73,7 +78,11 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         if let Some((line, col)) = at {
             cursor = Some((head.len() + line, col));
         }
-        head.extend(lines);
+        if ran && !typing && !running_here {
+            code_in_body = lines;
+        } else {
+            head.extend(lines);
+        }
     }
     let fields = if exercise.kind == Kind::Code {
         &[][..]
@@ -99,7 +108,7 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         head.push(Line::from(spans));
     }
 
-    let mut body = Vec::new();
+    let mut body = code_in_body;
     let mut verdict_at = None;
     let mut pictures = Vec::new();
     let shown = hints_shown(app, exercise);
