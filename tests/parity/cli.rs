@@ -175,3 +175,27 @@ fn a_fill_mask_text_without_a_mask_fails_with_the_reason() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Issue 14: past the model's length, a mask at the end is cut off by truncation; that is said,
+/// not "there is no [MASK] in your text" (the fixture reads 64 tokens).
+#[test]
+fn a_mask_cut_off_by_truncation_is_said() {
+    let long = format!("{} [MASK].", "the cat sat on the mat and ".repeat(20));
+    let out = Command::new(env!("CARGO_BIN_EXE_hftutor"))
+        .args([
+            "pipeline",
+            "fill-mask",
+            "--model",
+            &folder("bert_mlm"),
+            &long,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("longer than the model reads (64 tokens)")
+            && stderr.contains("shorten the text or move [MASK] nearer the start"),
+        "{stderr}"
+    );
+}

@@ -104,6 +104,14 @@ impl FillMaskPipeline {
         let enc = self.encoder.encode(text)?;
         let ids = enc.get_ids();
         let masks: Vec<usize> = (0..ids.len()).filter(|&i| ids[i] == self.mask_id).collect();
+        if masks.is_empty() && text.contains(self.mask.as_str()) {
+            // The text has its mask, past what the model reads: truncation cut it off.
+            let m = &self.mask;
+            return Err(PipelineError::BadInput(format!(
+                "your text is longer than the model reads ({} tokens), and the {m} was past that, so it was cut off: shorten the text or move {m} nearer the start",
+                ids.len()
+            )));
+        }
         if masks.is_empty() {
             let m = &self.mask;
             return Err(PipelineError::BadInput(format!(
