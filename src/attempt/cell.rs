@@ -30,12 +30,20 @@ pub fn start_cell(course: &Course, exercise: &Exercise, code: &str) -> CellJob {
     }
 }
 
-/// What the cell showed: what it printed, then its last expression's value, as a REPL shows it.
+/// What the cell showed: what it printed, then its last expression's value, as a REPL shows it,
+/// then any gradio app it launched (present::app).
 pub fn shown(run: &CellRun) -> String {
     let mut out = run.stdout.clone();
     if let Some(v) = &run.last_value {
         out.push_str(v);
         out.push('\n');
+    }
+    // A launched app shows its fields and results too.
+    for app in &run.apps {
+        for line in crate::present::app::lines(app) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out
 }
@@ -51,8 +59,12 @@ pub fn judge_cell(exercise: &Exercise, code: &str, run: &CellRun) -> Verdict {
             .unwrap_or(e)
             .trim()
     });
-    let judged = run
-        .calls
+    // A launched gradio app is judged by the calls its fn made for its example.
+    let calls = match run.apps.iter().rev().find(|a| !a.calls.is_empty()) {
+        Some(app) => run.calls.get(app.calls.clone()).unwrap_or(&[]),
+        None => &run.calls[..],
+    };
+    let judged = calls
         .iter()
         .rev()
         .find(|c| c.task == exercise.task)

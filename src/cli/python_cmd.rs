@@ -41,6 +41,13 @@ pub fn run(course_dir: Option<&Path>, args: PythonArgs) -> anyhow::Result<ExitCo
         errln!("{note}");
     }
     out!("{}", cell.stdout);
+    // What a launched gradio app shows, on stderr with the other notes (stdout stays what
+    // CPython prints).
+    for app in &cell.apps {
+        for line in crate::present::app::lines(app) {
+            errln!("{line}");
+        }
+    }
     match cell.error {
         Some(traceback) => {
             crate::cli::out::write_err(&traceback);

@@ -233,7 +233,9 @@ impl Provision {
             .name("hftutor-prehash".into())
             .spawn(move || {
                 for model in models {
-                    let Some(pin) = p.pinned(&model.id) else { continue };
+                    let Some(pin) = p.pinned(&model.id) else {
+                        continue;
+                    };
                     let repo = cache::RepoDir::new(&p.config().cache_dir, &model.id);
                     for f in &pin.files {
                         if let Some(path) = repo.verified_file(&pin.revision, f) {

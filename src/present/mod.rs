@@ -3,6 +3,7 @@
 //! where it shows text. Nothing here runs a model.
 
 pub mod answers;
+pub mod app;
 pub mod classes;
 pub mod entities;
 pub mod fill_mask;

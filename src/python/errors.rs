@@ -31,12 +31,38 @@ fn syntax_message(message: &str) -> String {
     message.to_string()
 }
 
-/// Where the student's code starts in what monty ran: lines before `offset` are a host library's
-/// Python (named `library` in tracebacks).
+/// Where the student's code starts in what monty ran: before it, each host library's Python
+/// (sentence_transformers, gradio), in order, with its line count; tracebacks name its lines
+/// `<hftutor's LIBRARY>`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Prelude {
-    pub offset: usize,
-    pub library: &'static str,
+    pub parts: [(&'static str, usize); 2],
+}
+
+impl Prelude {
+    /// Lines before the student's code.
+    pub fn offset(&self) -> usize {
+        self.parts.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Adds a library's prelude of `lines` lines after the ones there.
+    pub fn push(&mut self, library: &'static str, lines: usize) {
+        if let Some(slot) = self.parts.iter_mut().find(|(_, n)| *n == 0) {
+            *slot = (library, lines);
+        }
+    }
+
+    /// The library whose prelude holds `line` (1-based, of what ran), and the line in it.
+    fn library_at(&self, line: usize) -> (&'static str, usize) {
+        let mut start = 0;
+        for (name, n) in self.parts {
+            if line <= start + n {
+                return (name, line - start);
+            }
+            start += n;
+        }
+        ("", line)
+    }
 }
 
 /// The whole error as CPython prints it to stderr.
@@ -103,10 +129,11 @@ fn same_place(a: &StackFrame, b: &StackFrame) -> bool {
 
 fn frame(s: &mut String, f: &StackFrame, syntax: bool, prelude: Prelude) {
     let line = f.start.line as usize;
-    let (file, line) = if line <= prelude.offset {
-        (format!("<hftutor's {}>", prelude.library), line)
+    let (file, line) = if line <= prelude.offset() {
+        let (library, line) = prelude.library_at(line);
+        (format!("<hftutor's {library}>"), line)
     } else {
-        (f.filename.clone(), line - prelude.offset)
+        (f.filename.clone(), line - prelude.offset())
     };
     if f.hide_frame_name || syntax {
         s.push_str(&format!("  File \"{file}\", line {line}\n"));

@@ -13,6 +13,7 @@ use ruff_text_size::{Ranged, TextRange};
 pub const HOST_MODULES: &[(&str, &[&str])] = &[
     ("transformers", &["pipeline", "AutoTokenizer"]),
     ("sentence_transformers", &["SentenceTransformer", "util"]),
+    ("gradio", super::gradio::NAMES),
 ];
 
 /// One name an import binds, and the host object it is bound to.

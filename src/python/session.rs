@@ -11,6 +11,7 @@ use monty_types::{
 };
 
 use super::errors::Prelude;
+use super::gradio as gr;
 use super::sentence_transformers as st;
 use super::tokenizer;
 use super::transformers::{self, Pipe};
@@ -108,6 +109,39 @@ impl Host<'_> {
                 "stopped: you pressed Esc",
             ));
         }
+        if name == "__hf_gr_begin" {
+            return Answer::Value(MontyObject::Int(self.cell.calls.len() as i64));
+        }
+        if name == "__hf_gr_launch" {
+            return match gr::launch(args, self.cell.calls.len()) {
+                Ok(app) => {
+                    let note = "hftutor: launch() shows the app here; on a Space, the same code serves it at a web address";
+                    if !self.cell.notes.iter().any(|n| n == note) {
+                        self.cell.notes.push(note.to_string());
+                    }
+                    self.cell.apps.push(app);
+                    Answer::Value(MontyObject::None)
+                }
+                Err(e) => Answer::Raise(e),
+            };
+        }
+        if name == "__hf_gr_task" {
+            let pipe = match args {
+                [MontyObject::Function { name, .. }] => self
+                    .pipes
+                    .iter()
+                    .enumerate()
+                    .find(|(i, p)| p.callable_name(*i) == *name),
+                _ => None,
+            };
+            return match pipe {
+                Some((_, p)) => Answer::Value(MontyObject::String(p.task.name().to_string())),
+                None => Answer::Raise(raise(
+                    ExcType::TypeError,
+                    "Interface.from_pipeline() takes a pipeline made by transformers.pipeline(…)",
+                )),
+            };
+        }
         if st::HOST_FUNCTIONS.contains(&name) {
             return match st::call(name, args, self.models, &mut self.cell.calls) {
                 Ok(v) => Answer::Value(v),
@@ -196,24 +230,29 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
             globals.push((g, host_object(&b.object)));
         }
     }
-    // sentence_transformers is Python over host functions: its prelude runs first.
-    let mut program_source = rewritten.source;
+    // sentence_transformers and gradio are Python over host functions: their preludes run first.
+    let mut preludes = String::new();
     let mut prelude = Prelude::default();
-    if rewritten
-        .bindings
-        .iter()
-        .any(|b| b.object.starts_with("sentence_transformers"))
-    {
-        globals.retain(|(n, _)| !n.starts_with("__hf_sentence_transformers"));
-        for f in st::HOST_FUNCTIONS {
+    for (library, code, functions) in [
+        ("sentence_transformers", st::PRELUDE, st::HOST_FUNCTIONS),
+        ("gradio", gr::PRELUDE, gr::HOST_FUNCTIONS),
+    ] {
+        let used = rewritten
+            .bindings
+            .iter()
+            .any(|b| b.object == library || b.object.starts_with(&format!("{library}.")));
+        if !used {
+            continue;
+        }
+        let hidden = format!("__hf_{library}");
+        globals.retain(|(n, _)| !n.starts_with(&hidden));
+        for f in functions {
             globals.push((f.to_string(), function(f)));
         }
-        prelude = Prelude {
-            offset: st::PRELUDE.lines().count(),
-            library: "sentence_transformers",
-        };
-        program_source = format!("{}{program_source}", st::PRELUDE);
+        prelude.push(library, code.lines().count());
+        preludes.push_str(code);
     }
+    let program_source = format!("{preludes}{}", rewritten.source);
     let (names, objects): (Vec<String>, Vec<MontyObject>) = globals.into_iter().unzip();
     let program = match MontyRun::new(
         program_source,

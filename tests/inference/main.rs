@@ -6,6 +6,7 @@ mod cli;
 mod code_cell;
 mod embeddings;
 mod generation;
+mod gradio_app;
 mod provision_real;
 mod similarity_matrix;
 mod solve;

@@ -209,10 +209,49 @@ fn output_pane_and_verdict_after_a_run_80x24() {
             error: None,
             notes: vec!["hftutor: transformers would load distilbert/distilbert-base-uncased-finetuned-sst-2-english; this course runs sentence-transformers/all-MiniLM-L6-v2".into()],
             calls: vec![negative_call()],
+            apps: vec![],
         },
     );
     let screen = render(&app, 80, 24);
     assert!(screen.contains("Passed"), "{screen}");
+    assert_snapshot!(screen);
+}
+
+/// A launched gradio app shows as a Space would: its fields with the first example, and the
+/// label's bars; the call its fn made is the one judged.
+#[test]
+fn a_launched_gradio_app_shows_its_form_80x24() {
+    use hftutor::python::{Component, LaunchedApp, Shown};
+    let mut app = app(&STARTER.replace("I love this!", "I hate Mondays."), 80, 24);
+    let component = |kind: &str, label: Option<&str>| Component {
+        kind: kind.into(),
+        label: label.map(String::from),
+        value: None,
+    };
+    ran(
+        &mut app,
+        CellRun {
+            notes: vec!["hftutor: launch() shows the app here; on a Space, the same code serves it at a web address".into()],
+            calls: vec![negative_call()],
+            apps: vec![LaunchedApp {
+                title: Some("Mood \x1b]0;t\x07".into()),
+                description: None,
+                inputs: vec![component("textbox", None)],
+                outputs: vec![component("label", Some("Sentiment"))],
+                example: Some(vec!["I hate Mondays.".into()]),
+                results: vec![Shown::Scores(vec![
+                    ("NEGATIVE".into(), 0.9821),
+                    ("POSITIVE".into(), 0.0179),
+                ])],
+                calls: 0..1,
+            }],
+            ..CellRun::default()
+        },
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("▶ NEGATIVE"), "{screen}");
+    assert!(screen.contains("Textbox: I hate Mondays."), "{screen}");
+    assert!(screen.contains("app \"Mood ^[]0;t^G\""), "{screen}");
     assert_snapshot!(screen);
 }
 
@@ -228,6 +267,7 @@ fn a_traceback_fails_the_cell_60x20() {
             error: Some("Traceback (most recent call last):\n  File \"real-code.py\", line 4, in <module>\nNameError: name 'clasifier' is not defined. Did you mean: 'classifier'?\n".into()),
             notes: vec![],
             calls: vec![],
+            apps: vec![],
         },
     );
     let screen = render(&app, 60, 20);

@@ -26,6 +26,10 @@ pub fn code_lines_below(n: usize) -> String {
     format!("  ⋮ {n} line{} below", if n == 1 { "" } else { "s" })
 }
 
+/// In a launched gradio app without examples.
+pub const APP_NO_EXAMPLES: &str =
+    "(no examples: give the Interface examples=[[…]] to see what fn gives)";
+
 /// Under a code cell's output: how to take the code home.
 pub fn take_home(lesson: &str) -> String {
     format!("take it home: hftutor notebook {lesson} (a .py and an .ipynb)")

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 
 use crate::present::safe;
 use crate::python::code_text::{self, Class};
-use crate::python::CellRun;
+use crate::python::{CellRun, LaunchedApp, Shown};
 use crate::shell::strings;
 use crate::shell::text::theme::Theme;
-use crate::shell::text::wrap::{self, wrap_plain};
+use crate::shell::text::wrap::{self, wrap, wrap_plain};
 
 /// The most code lines the editor shows at once (the rest scroll with the cursor).
 pub const EDITOR_LINES: usize = 14;
@@ -146,6 +146,63 @@ pub(super) fn editor(
     (out, at)
 }
 
+/// A launched gradio app as a Space would show it: a framed title, the inputs holding the first
+/// example, and each output (a label's scores as bars, text as text).
+fn app_lines(app: &LaunchedApp, width: usize, th: Theme) -> Vec<Line<'static>> {
+    use crate::present::app;
+    let rule = "─".repeat(width.saturating_sub(wrap::width(&app::heading(app)) + 3));
+    let mut out = vec![Line::from(vec![
+        Span::styled("┌ ", th.border()),
+        Span::styled(safe::line(&app::heading(app)).into_owned(), th.bold()),
+        Span::styled(format!(" {rule}"), th.border()),
+    ])];
+    if let Some(d) = &app.description {
+        out.extend(wrap_plain(&safe::text(d), th.dim(), width));
+    }
+    for (name, value) in app::input_values(app) {
+        out.extend(wrap(
+            &[
+                Span::styled(format!("{}: ", safe::line(&name)), th.label()),
+                Span::styled(safe::text(&value).into_owned(), Style::new()),
+            ],
+            width,
+            &[],
+            &[Span::raw("  ")],
+        ));
+    }
+    if app.example.is_none() {
+        out.extend(wrap_plain(strings::APP_NO_EXAMPLES, th.dim(), width));
+    }
+    for (c, shown) in app.outputs.iter().zip(&app.results) {
+        let name = safe::line(&app::name(c)).into_owned();
+        match shown {
+            Shown::Text(t) => out.extend(wrap(
+                &[
+                    Span::styled(format!("→ {name}: "), th.label()),
+                    Span::styled(safe::text(t).into_owned(), th.generated()),
+                ],
+                width,
+                &[],
+                &[Span::raw("  ")],
+            )),
+            Shown::Scores(scores) => {
+                out.push(Line::styled(format!("→ {name}:"), th.label()));
+                let bars: Vec<(String, f32)> = scores
+                    .iter()
+                    .map(|(l, s)| (safe::line(l).into_owned(), *s as f32))
+                    .collect();
+                let marked: Vec<bool> = (0..bars.len()).map(|i| i == 0).collect();
+                out.extend(super::charts::score_bars(&bars, &marked, width, th));
+            }
+        }
+    }
+    out.push(Line::styled(
+        "└".to_string() + &"─".repeat(width.saturating_sub(1)),
+        th.border(),
+    ));
+    out
+}
+
 /// The code's chars by line, each with its class and how it is drawn.
 fn per_line(code: &str) -> Vec<Vec<Cell>> {
     let mut class_at = vec![Class::Plain; code.len()];
@@ -193,6 +250,10 @@ pub(super) fn output(run: &CellRun, width: usize, th: Theme) -> Vec<Line<'static
     if let Some(e) = &run.error {
         any = true;
         out.extend(preformatted(e.trim_end(), th.error(), width));
+    }
+    for app in &run.apps {
+        any = true;
+        out.extend(app_lines(app, width, th));
     }
     if !any {
         out.extend(wrap_plain(strings::CELL_NOTHING, th.dim(), width));
