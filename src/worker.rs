@@ -223,7 +223,7 @@ fn run_cell(
             stop: &stop,
             seed: cell.seed,
         };
-        crate::python::run(&cell.source, &mut models, cell.limits)
+        crate::python::run_with_form(&cell.source, &mut models, cell.limits, cell.form.as_deref())
     }));
     let result = match attempt {
         Ok(run) => Ok(Box::new(run)),

@@ -27,6 +27,7 @@ pub fn start_cell(course: &Course, exercise: &Exercise, code: &str) -> CellJob {
         course: models,
         limits: Limits::default(),
         seed: None,
+        form: None,
     }
 }
 

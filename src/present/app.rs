@@ -103,6 +103,7 @@ mod tests {
                 ("NEGATIVE".into(), 0.982),
                 ("POSITIVE".into(), 0.018),
             ])],
+            from_form: false,
             calls: 0..1,
         };
         assert_eq!(

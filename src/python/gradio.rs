@@ -5,7 +5,8 @@
 //!
 //! A Space serves the app at a web address; hftutor has none, so `launch()` shows the app in the
 //! tutor: its title, description and fields, filled with the first example, and what `fn` gave
-//! for it (a label's scores as bars, text as text). The same code runs unchanged as a Space's
+//! for it (a label's scores as bars, text as text). When the student fills the app's fields in
+//! the tutor, the cell runs again with those values (`form`) in the example's place. The same code runs unchanged as a Space's
 //! app.py. The classes are Python (a prelude, as for sentence_transformers); `fn` runs in the
 //! VM, so its pipeline calls are recorded and judged like any other.
 
@@ -16,7 +17,12 @@ use super::{Component, LaunchedApp, Shown};
 
 /// The host functions the prelude calls (`__hf_gr_task` is answered by the session, which knows
 /// the pipelines made).
-pub const HOST_FUNCTIONS: &[&str] = &["__hf_gr_launch", "__hf_gr_task", "__hf_gr_begin"];
+pub const HOST_FUNCTIONS: &[&str] = &[
+    "__hf_gr_launch",
+    "__hf_gr_task",
+    "__hf_gr_begin",
+    "__hf_gr_form",
+];
 
 /// Python run before the student's code when it imports `gradio`. It binds the hidden globals
 /// the import pre-pass reads.
@@ -105,7 +111,17 @@ pub const PRELUDE: &str = r#"def __hf_gr():
         def launch(self, share=False, debug=False, server_name=None, server_port=None, inbrowser=False, show_error=False, quiet=False, prevent_thread_lock=False):
             start = __hf_gr_begin()
             values = None
-            if self.examples:
+            form = __hf_gr_form()
+            if form is not None:
+                values = []
+                for c, v in zip(self.inputs, form):
+                    kind = spec(c)[0]
+                    if kind == "slider" or kind == "number":
+                        v = float(v)
+                    elif kind == "checkbox":
+                        v = v.strip().lower() in ["true", "yes", "1", "x"]
+                    values.append(v)
+            elif self.examples:
                 first = self.examples[0]
                 values = first if isinstance(first, list) else [first]
             results = None
@@ -237,6 +253,7 @@ pub fn launch(args: &[MontyObject], calls_now: usize) -> Result<LaunchedApp, Mon
         outputs,
         example,
         results,
+        from_form: false,
         calls: start..calls_now,
     })
 }

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::domain::{JobRequest, ModelRef, PipelineOutput, Task};
 
-pub use session::run;
+pub use session::{run, run_with_form};
 
 /// How the sandbox reaches models: the model worker in the tutor, a `Loaded` on the command line.
 pub trait Models {
@@ -100,6 +100,9 @@ pub struct CellJob {
     pub course: BTreeMap<Task, ModelRef>,
     pub limits: Limits,
     pub seed: Option<u64>,
+    /// What the student typed in a launched gradio app's fields: `launch()` runs `fn` on these
+    /// instead of the first example (`None`: a run of the code as it is).
+    pub form: Option<Vec<String>>,
 }
 
 /// What one run of a cell gave.
@@ -130,6 +133,8 @@ pub struct LaunchedApp {
     pub example: Option<Vec<String>>,
     /// What `fn` gave for the example, one per output.
     pub results: Vec<Shown>,
+    /// Whether the values came from the student's form, not from `examples`.
+    pub from_form: bool,
     /// The pipeline calls `fn` made for it (indices into `CellRun::calls`): a code exercise
     /// judges these, so a call after `launch()` can't stand in for the app's.
     pub calls: std::ops::Range<usize>,

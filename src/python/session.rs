@@ -75,6 +75,7 @@ struct Host<'a> {
     started: Instant,
     limits: Limits,
     host_calls: usize,
+    form: Option<Vec<String>>,
 }
 
 impl Host<'_> {
@@ -109,12 +110,24 @@ impl Host<'_> {
                 "stopped: you pressed Esc",
             ));
         }
+        if name == "__hf_gr_form" {
+            return Answer::Value(match &self.form {
+                Some(values) => MontyObject::List(
+                    values
+                        .iter()
+                        .map(|v| MontyObject::String(v.clone()))
+                        .collect(),
+                ),
+                None => MontyObject::None,
+            });
+        }
         if name == "__hf_gr_begin" {
             return Answer::Value(MontyObject::Int(self.cell.calls.len() as i64));
         }
         if name == "__hf_gr_launch" {
             return match gr::launch(args, self.cell.calls.len()) {
-                Ok(app) => {
+                Ok(mut app) => {
+                    app.from_form = self.form.is_some();
                     let note = "hftutor: launch() shows the app here; on a Space, the same code serves it at a web address";
                     if !self.cell.notes.iter().any(|n| n == note) {
                         self.cell.notes.push(note.to_string());
@@ -215,6 +228,16 @@ impl Host<'_> {
 
 /// Runs `source` in the sandbox, its host modules on `models`.
 pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun {
+    run_with_form(source, models, limits, None)
+}
+
+/// Runs `source` with `form` as what the student typed in a launched gradio app's fields.
+pub fn run_with_form(
+    source: &Source,
+    models: &mut dyn Models,
+    limits: Limits,
+    form: Option<&[String]>,
+) -> CellRun {
     let mut cell = CellRun::default();
     let rewritten = match imports::rewrite(&source.code) {
         Ok(r) => r,
@@ -283,6 +306,7 @@ pub fn run(source: &Source, models: &mut dyn Models, limits: Limits) -> CellRun 
         started: Instant::now(),
         limits,
         host_calls: 0,
+        form: form.map(<[String]>::to_vec),
     };
     let mut progress = program.start(objects, tracker, PrintWriter::CollectString(&mut out, cap));
     loop {

@@ -37,6 +37,9 @@ pub enum Action {
     // The exercise panel.
     /// Focus the exercise's input fields (typing mode).
     StartTyping,
+    /// A code cell that launched a gradio app: type in the app's fields (Enter runs the app on
+    /// them).
+    FillApp,
     StopTyping,
     /// Switch to the next exercise/quiz of the step, when it has several.
     NextPanel,

@@ -140,6 +140,7 @@ fn reading(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Enter if quiz => Action::QuizAnswer,
         KeyCode::Enter => Action::Run,
         KeyCode::Char('i') | KeyCode::Char('e') => Action::StartTyping,
+        KeyCode::Char('f') => Action::FillApp,
         KeyCode::Tab => Action::NextPanel,
         KeyCode::Char('h') => Action::Hint,
         KeyCode::Char('[') => Action::PanelUp,

@@ -131,3 +131,35 @@ fn a_call_after_launch_does_not_stand_in_for_the_apps() {
     let fair = run(APP);
     assert!(hftutor::attempt::judge_cell(&exercise, APP, &fair).passed);
 }
+
+#[test]
+fn a_form_runs_fn_on_what_the_student_typed() {
+    let course = hftutor::course::load_embedded(&hftutor::attempt::Rules).expect("course");
+    let mut loaded = hftutor::inference::loaded::Loaded::new();
+    let provision = Provision::from_env();
+    let mut models = LoadedModels {
+        loaded: &mut loaded,
+        provision: &provision,
+        course: &course.models,
+        on_event: &mut |_| {},
+        on_stream: &mut |_| true,
+        stop: &|| false,
+        seed: None,
+    };
+    let source = Source {
+        code: APP.replace("I hate waiting in line.", "What a lovely day!"),
+        file_name: "app.py".into(),
+    };
+    let form = ["This is awful, I want a refund.".to_string()];
+    let cell = hftutor::python::run_with_form(
+        &source,
+        &mut models,
+        hftutor::python::Limits::default(),
+        Some(&form),
+    );
+    assert_eq!(cell.error, None);
+    let app = &cell.apps[0];
+    assert!(app.from_form);
+    assert_eq!(cell.calls[0].texts, form.to_vec(), "fn got the form's text");
+    assert!(matches!(&app.results[0], Shown::Scores(s) if s[0].0 == "NEGATIVE"));
+}

@@ -12,7 +12,7 @@ use hftutor::course::{
 use hftutor::domain::{LabelScore, ModelRef, PipelineOutput, Task};
 use hftutor::progress::Progress;
 use hftutor::python::{Call, CellRun};
-use hftutor::shell::{Action, App, Effect};
+use hftutor::shell::{Action, App, Effect, Focus};
 use hftutor::worker::WorkerEvent;
 use insta::assert_snapshot;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -243,6 +243,7 @@ fn a_launched_gradio_app_shows_its_form_80x24() {
                     ("NEGATIVE".into(), 0.9821),
                     ("POSITIVE".into(), 0.0179),
                 ])],
+                from_form: false,
                 calls: 0..1,
             }],
             ..CellRun::default()
@@ -253,6 +254,81 @@ fn a_launched_gradio_app_shows_its_form_80x24() {
     assert!(screen.contains("Textbox: I hate Mondays."), "{screen}");
     assert!(screen.contains("app \"Mood ^[]0;t^G\""), "{screen}");
     assert_snapshot!(screen);
+}
+
+/// `f` types in the launched app's field; Enter runs the cell again with what was typed as the
+/// form (launch() runs fn on it instead of the example); Esc leaves, and `i` edits the code again.
+#[test]
+fn the_apps_fields_can_be_filled_and_run() {
+    use hftutor::python::{Component, LaunchedApp, Shown};
+    let mut app = app(STARTER, 80, 24);
+    let launched = |example: &str| LaunchedApp {
+        title: None,
+        description: None,
+        inputs: vec![Component {
+            kind: "textbox".into(),
+            label: Some("Text".into()),
+            value: None,
+        }],
+        outputs: vec![Component {
+            kind: "label".into(),
+            label: None,
+            value: None,
+        }],
+        example: Some(vec![example.to_string()]),
+        results: vec![Shown::Scores(vec![("POSITIVE".into(), 0.9)])],
+        from_form: false,
+        calls: 0..0,
+    };
+    ran(
+        &mut app,
+        CellRun {
+            apps: vec![launched("What a lovely day!")],
+            ..CellRun::default()
+        },
+    );
+    let ui = |app: &App| app.exercise_ui(3, "real-code").expect("panel").clone();
+    assert_eq!(ui(&app).values[1], "What a lovely day!");
+    assert!(render(&app, 80, 24).contains("f: type your own input"));
+
+    app.on_key(key(KeyCode::Char('f')));
+    assert_eq!((app.focus(), ui(&app).field), (Focus::Typing, 1));
+    app.on_key(ctrl('u'));
+    for c in "I hate it".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    // Typing there changed the app's field, not the code.
+    assert_eq!(ui(&app).values[1], "I hate it");
+    assert_eq!(ui(&app).values[0], STARTER);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("› Text: I hate it"), "{screen}");
+    let effects = app.on_key(key(KeyCode::Enter));
+    let job = cell_submitted(&effects).expect("Enter runs the app");
+    assert_eq!(job.form.as_deref(), Some(&["I hate it".to_string()][..]));
+    assert_eq!(job.source.code, STARTER);
+    app.update(Action::Submitted(2));
+    app.update(Action::Worker(WorkerEvent::CellFinished {
+        job: 2,
+        result: Ok(Box::new(CellRun {
+            apps: vec![LaunchedApp {
+                from_form: true,
+                ..launched("I hate it")
+            }],
+            ..CellRun::default()
+        })),
+        elapsed: std::time::Duration::from_millis(42),
+    }));
+    // Still in the field, holding what was typed, to try another.
+    assert_eq!((app.focus(), ui(&app).field), (Focus::Typing, 1));
+    assert_eq!(ui(&app).values[1], "I hate it");
+
+    app.on_key(key(KeyCode::Esc));
+    assert_eq!(app.focus(), Focus::Lesson);
+    app.on_key(key(KeyCode::Char('i')));
+    assert_eq!(ui(&app).field, 0, "i edits the code");
+    // F5 from the code runs it as it is: the example, not the form.
+    let effects = app.on_key(key(KeyCode::F(5)));
+    assert_eq!(cell_submitted(&effects).expect("F5 runs").form, None);
 }
 
 #[test]

@@ -78,9 +78,18 @@ impl App {
             .find(|e| e.id == key.1)
     }
 
-    /// Whether the active panel is a code cell (its keys differ: Enter breaks the line).
+    /// Whether the active panel is a code cell with its code focused (its keys differ: Enter
+    /// breaks the line). A launched app's fields, after it, type as fields do.
     pub fn active_is_code(&self) -> bool {
-        matches!(self.active_panel(), Some(Panel::Exercise(e)) if e.kind == Kind::Code)
+        let Some((key, exercise)) = self.active_exercise() else {
+            return false;
+        };
+        exercise.kind == Kind::Code
+            && self
+                .panes
+                .exercises
+                .get(&key)
+                .is_none_or(|ui| ui.field == 0)
     }
 
     /// Typing-mode actions: focus, fields, cursor, characters.
@@ -95,14 +104,56 @@ impl App {
         let Some(ui) = self.panes.exercises.get_mut(&key) else {
             return vec![];
         };
-        if exercise.kind == Kind::Code {
-            if let Some(too_long) = edit_code(ui, &action) {
-                if too_long {
-                    self.set_status(StatusKind::Info, strings::input_too_long(MAX_CODE_CHARS));
+        // A code cell: field 0 is the code; fields after it are a launched app's (gradio.rs).
+        let fields = if exercise.kind == Kind::Code {
+            match action {
+                Action::StartTyping => {
+                    if ui.field != 0 {
+                        ui.field = 0;
+                        ui.cursor = field_len(ui);
+                    }
+                    self.focus = Focus::Typing;
+                    return vec![];
                 }
+                Action::FillApp if ui.values.len() > 1 => {
+                    ui.field = 1;
+                    ui.cursor = field_len(ui);
+                    self.focus = Focus::Typing;
+                    return vec![];
+                }
+                Action::StopTyping => {
+                    ui.field = 0;
+                    ui.cursor = field_len(ui);
+                    self.focus = Focus::Lesson;
+                    return vec![];
+                }
+                _ => {}
+            }
+            if ui.field == 0 {
+                if let Some(too_long) = edit_code(ui, &action) {
+                    if too_long {
+                        self.set_status(StatusKind::Info, strings::input_too_long(MAX_CODE_CHARS));
+                    }
+                    return vec![];
+                }
+            }
+            if matches!(action, Action::NextField | Action::PrevField) {
+                // Around the app's fields only.
+                let n = ui.values.len().saturating_sub(1).max(1);
+                let at = ui.field.saturating_sub(1);
+                let next = if action == Action::NextField {
+                    (at + 1) % n
+                } else {
+                    (at + n - 1) % n
+                };
+                ui.field = next + 1;
+                ui.cursor = field_len(ui);
                 return vec![];
             }
-        }
+            ui.values.len()
+        } else {
+            fields
+        };
         let mut too_long = false;
         match action {
             Action::StartTyping if fields > 0 => self.focus = Focus::Typing,
@@ -225,7 +276,14 @@ impl App {
             return vec![];
         }
         if exercise.kind == Kind::Code {
-            return self.run_cell(key, &exercise, model, values);
+            // Enter in a launched app's fields runs the app on what was typed there.
+            let in_app = self.focus == Focus::Typing
+                && self
+                    .panes
+                    .exercises
+                    .get(&key)
+                    .is_some_and(|ui| ui.field > 0);
+            return self.run_cell(key, &exercise, model, values, in_app);
         }
         let attempt = match attempt::start(&self.course, &exercise, model.clone(), &values) {
             Ok(a) => a,
@@ -264,17 +322,21 @@ impl App {
         exercise: &Exercise,
         model: ModelRef,
         values: Vec<String>,
+        in_app: bool,
     ) -> Vec<Effect> {
         let code = values.first().cloned().unwrap_or_default();
         if code.trim().is_empty() {
             self.set_outcome(&key, Outcome::Refused(strings::EMPTY_CELL.to_string()));
             return vec![];
         }
-        let job = attempt::start_cell(&self.course, exercise, &code);
+        let mut job = attempt::start_cell(&self.course, exercise, &code);
+        if in_app {
+            job.form = Some(values.get(1..).unwrap_or_default().to_vec());
+        }
         self.set_outcome(&key, Outcome::None);
         self.panes.panel_offset = 0;
         if let Some(lesson) = self.course.lessons.get(key.0).map(|l| l.id.clone()) {
-            attempt::record_input(&mut self.progress, &lesson, &key.1, values);
+            attempt::record_input(&mut self.progress, &lesson, &key.1, vec![code.clone()]);
         }
         self.running = Some(Running {
             key,
@@ -320,6 +382,23 @@ impl App {
         };
         let effects = self.count_verdict(&running.key, verdict.as_ref());
         self.panes.panel_offset = 0;
+        // A launched app's fields follow what it ran on (its first example, or the form).
+        if let Some(ui) = self.panes.exercises.get_mut(&running.key) {
+            ui.values.truncate(1);
+            if let Some(app) = result.as_ref().ok().and_then(|r| r.apps.last()) {
+                let shown = crate::present::app::input_values(app);
+                ui.values.extend(shown.into_iter().map(|(_, v)| v));
+            }
+            if ui.field >= ui.values.len() {
+                ui.field = 0;
+                ui.cursor = field_len(ui);
+                if self.focus == Focus::Typing {
+                    self.focus = Focus::Lesson;
+                }
+            } else if ui.field > 0 {
+                ui.cursor = ui.cursor.min(field_len(ui));
+            }
+        }
         self.set_outcome(
             &running.key,
             Outcome::Cell {

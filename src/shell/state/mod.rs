@@ -407,6 +407,7 @@ impl App {
                 vec![]
             }
             Action::StartTyping
+            | Action::FillApp
             | Action::StopTyping
             | Action::NextField
             | Action::PrevField

@@ -26,6 +26,11 @@ pub fn code_lines_below(n: usize) -> String {
     format!("  ⋮ {n} line{} below", if n == 1 { "" } else { "s" })
 }
 
+/// Under a launched app's fields: how to try it.
+pub const APP_TRY: &str = "f: type your own input in the app's fields";
+/// While the student types in a launched app's fields.
+pub const APP_FILLING: &str = "Enter: run the app on it · Tab: next field · Esc: done";
+
 /// In a launched gradio app without examples.
 pub const APP_NO_EXAMPLES: &str =
     "(no examples: give the Interface examples=[[…]] to see what fn gives)";
@@ -153,7 +158,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("[ ] / Shift-↑↓", "scroll the exercise panel"),
     (", .", "earlier / later next-token choices"),
     ("t / a", "show / hide token ids / play the sound clip"),
-    ("x", "save the exercise as a Space (./spaces)"),
+    ("x / f", "save as a Space (./spaces) / fill a launched app"),
     ("Esc / Ctrl-C", "stop a run; Esc also stops typing"),
     ("Quiz", ""),
     ("↑ ↓ / 1-9", "choose an answer"),
@@ -161,7 +166,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("Anywhere", ""),
     ("?", "this help"),
     ("mouse", "wheel scrolls; click a lesson or an answer"),
-    ("q / Ctrl-C", "quit (progress is saved as you go)"),
+    (
+        "q / Ctrl-C",
+        "quit (progress is saved as you go); Ctrl-Z suspends",
+    ),
 ];
 
 /// The course-end screen's first line once every lesson is done.

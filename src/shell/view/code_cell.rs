@@ -146,9 +146,15 @@ pub(super) fn editor(
     (out, at)
 }
 
-/// A launched gradio app as a Space would show it: a framed title, the inputs holding the first
-/// example, and each output (a label's scores as bars, text as text).
-fn app_lines(app: &LaunchedApp, width: usize, th: Theme) -> Vec<Line<'static>> {
+/// A launched gradio app as a Space would show it: a framed title, the inputs (holding the
+/// first example, or what the student typed in them), and each output (a label's scores as bars,
+/// text as text).
+fn app_lines(
+    app: &LaunchedApp,
+    form: Option<&Form<'_>>,
+    width: usize,
+    th: Theme,
+) -> Vec<Line<'static>> {
     use crate::present::app;
     let rule = "─".repeat(width.saturating_sub(wrap::width(&app::heading(app)) + 3));
     let mut out = vec![Line::from(vec![
@@ -159,15 +165,44 @@ fn app_lines(app: &LaunchedApp, width: usize, th: Theme) -> Vec<Line<'static>> {
     if let Some(d) = &app.description {
         out.extend(wrap_plain(&safe::text(d), th.dim(), width));
     }
-    for (name, value) in app::input_values(app) {
-        out.extend(wrap(
-            &[
-                Span::styled(format!("{}: ", safe::line(&name)), th.label()),
-                Span::styled(safe::text(&value).into_owned(), Style::new()),
-            ],
+    for (i, (name, value)) in app::input_values(app).into_iter().enumerate() {
+        let value = form.and_then(|f| f.values.get(i)).cloned().unwrap_or(value);
+        let cursor = form.and_then(|f| f.focused).filter(|(at, _)| *at == i);
+        let lead = format!(
+            "{}{}: ",
+            if cursor.is_some() { "› " } else { "" },
+            safe::line(&name)
+        );
+        let label_style = if cursor.is_some() {
+            th.focused()
+        } else {
+            th.label()
+        };
+        let mut spans = vec![Span::styled(lead.clone(), label_style)];
+        match cursor {
+            Some((_, at)) => {
+                let room = width.saturating_sub(wrap::width(&lead)).max(1);
+                let (value_spans, _) =
+                    super::exercise_panel::field_spans(&safe::line(&value), Some(at), room, th);
+                spans.extend(value_spans);
+                out.push(Line::from(spans));
+            }
+            None => {
+                spans.push(Span::styled(safe::text(&value).into_owned(), Style::new()));
+                out.extend(wrap(&spans, width, &[], &[Span::raw("  ")]));
+            }
+        }
+    }
+    let filling = form.is_some_and(|f| f.focused.is_some());
+    if !app.inputs.is_empty() {
+        out.extend(wrap_plain(
+            if filling {
+                strings::APP_FILLING
+            } else {
+                strings::APP_TRY
+            },
+            th.dim(),
             width,
-            &[],
-            &[Span::raw("  ")],
         ));
     }
     if app.example.is_none() {
@@ -235,7 +270,19 @@ fn per_line(code: &str) -> Vec<Vec<Cell>> {
 }
 
 /// The output pane: what the code printed, its last value, its traceback, the notes.
-pub(super) fn output(run: &CellRun, width: usize, th: Theme) -> Vec<Line<'static>> {
+/// A launched app's fields as the shell holds them: their values, and the focused one with its
+/// cursor while the student types there.
+pub(super) struct Form<'a> {
+    pub values: &'a [String],
+    pub focused: Option<(usize, usize)>,
+}
+
+pub(super) fn output(
+    run: &CellRun,
+    form: Option<Form<'_>>,
+    width: usize,
+    th: Theme,
+) -> Vec<Line<'static>> {
     let mut out = vec![Line::styled(strings::CELL_OUTPUT, th.bold())];
     let printed = run.stdout.trim_end_matches('\n');
     let mut any = false;
@@ -251,9 +298,12 @@ pub(super) fn output(run: &CellRun, width: usize, th: Theme) -> Vec<Line<'static
         any = true;
         out.extend(preformatted(e.trim_end(), th.error(), width));
     }
-    for app in &run.apps {
+    let last = run.apps.len().saturating_sub(1);
+    for (i, app) in run.apps.iter().enumerate() {
         any = true;
-        out.extend(app_lines(app, width, th));
+        // The form belongs to the last app launched.
+        let form = form.as_ref().filter(|_| i == last);
+        out.extend(app_lines(app, form, width, th));
     }
     if !any {
         out.extend(wrap_plain(strings::CELL_NOTHING, th.dim(), width));

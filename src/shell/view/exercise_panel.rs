@@ -78,7 +78,8 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
         if let Some((line, col)) = at {
             cursor = Some((head.len() + line, col));
         }
-        if ran && !typing && !running_here {
+        let typing_code = typing && ui.is_none_or(|u| u.field == 0);
+        if ran && !typing_code && !running_here {
             code_in_body = lines;
         } else {
             head.extend(lines);
@@ -203,7 +204,14 @@ pub(super) fn lines(app: &App, exercise: &Exercise, width: usize) -> PanelText {
             // panel's title says ✓ passed).
             verdict_at = Some(body.len());
             match result {
-                Ok(run) => body.extend(code_cell::output(run, width, th)),
+                Ok(run) => {
+                    // The launched app's fields as the student fills them (field 1 on).
+                    let form = ui.filter(|u| u.values.len() > 1).map(|u| code_cell::Form {
+                        values: &u.values[1..],
+                        focused: (typing && u.field > 0).then(|| (u.field - 1, u.cursor)),
+                    });
+                    body.extend(code_cell::output(run, form, width, th))
+                }
                 Err(error) => body.extend(failed_lines(error, width, th)),
             }
             body.extend(ended_lines(*elapsed, *cancelled, th));
@@ -328,7 +336,7 @@ fn hints_shown(app: &App, exercise: &Exercise) -> usize {
 
 /// A field's value fitted into `room` columns, scrolled so the cursor shows; returns the spans and
 /// the cursor's column when `cursor` is set.
-fn field_spans(
+pub(super) fn field_spans(
     value: &str,
     cursor: Option<usize>,
     room: usize,
