@@ -2,6 +2,7 @@
 //! run parameters and their bounds, pipeline outputs, and the worker's job. No candle, ratatui,
 //! tokio or file I/O here, and nothing from the rest of the crate: everything else depends on this.
 
+pub mod app;
 pub mod corpus;
 pub mod input;
 pub mod job;

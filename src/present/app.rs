@@ -3,7 +3,7 @@
 //! for each output (a label's scores best first, as percentages). The tutor draws the same with
 //! bars (shell/view/code_cell.rs).
 
-use crate::python::{Component, LaunchedApp, Shown};
+use crate::domain::app::{Component, LaunchedApp, Shown};
 
 /// A component's name as the app shows it: its label, else its kind (`Textbox`).
 pub fn name(c: &Component) -> String {
