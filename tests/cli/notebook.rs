@@ -105,7 +105,7 @@ fn a_lesson_goes_home_as_a_valid_notebook_and_py_files() {
 fn a_lesson_without_code_says_so() {
     let home = tempfile::tempdir().expect("temp dir");
     let run = hftutor(home.path())
-        .args(["notebook", "teach-a-model"])
+        .args(["notebook", "classic-sentiment"])
         .arg(home.path().join("out"))
         .output()
         .expect("run hftutor");
