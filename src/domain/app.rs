@@ -33,4 +33,6 @@ pub enum Shown {
     Text(String),
     /// A Label's dict of label → score, best first.
     Scores(Vec<(String, f64)>),
+    /// A HighlightedText's pieces of text, each with its label (none: plain text between).
+    Highlighted(Vec<(String, Option<String>)>),
 }

@@ -53,6 +53,17 @@ pub fn input_values(app: &LaunchedApp) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Labelled pieces as one line: each labelled piece followed by its label, `Paris [LOC]`.
+pub fn highlighted_text(pieces: &[(String, Option<String>)]) -> String {
+    pieces
+        .iter()
+        .map(|(text, label)| match label {
+            Some(l) => format!("{text} [{l}]"),
+            None => text.clone(),
+        })
+        .collect()
+}
+
 /// The whole app as lines.
 pub fn lines(app: &LaunchedApp) -> Vec<String> {
     let mut out = vec![heading(app)];
@@ -73,6 +84,9 @@ pub fn lines(app: &LaunchedApp) -> Vec<String> {
                 for (label, score) in scores {
                     out.push(format!("      {label}  {:.1}%", score * 100.0));
                 }
+            }
+            Shown::Highlighted(pieces) => {
+                out.push(format!("  → {}: {}", name(c), highlighted_text(pieces)))
             }
         }
     }

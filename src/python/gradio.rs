@@ -95,6 +95,10 @@ pub const PRELUDE: &str = r#"def __hf_gr():
                 def fn(text):
                     return {r["token_str"]: r["score"] for r in pipeline(text)}
                 return Interface(fn, Textbox(label="Input"), Label(label="Classification"), **kwargs)
+            if task == "token-classification" or task == "ner":
+                def fn(text):
+                    return {"text": text, "entities": pipeline(text)}
+                return Interface(fn, Textbox(label="Input"), HighlightedText(label="Output"), **kwargs)
             if task == "text-generation":
                 def fn(text):
                     return pipeline(text)[0]["generated_text"]
@@ -107,7 +111,7 @@ pub const PRELUDE: &str = r#"def __hf_gr():
                 def fn(text):
                     return pipeline(text)[0]["translation_text"]
                 return Interface(fn, Textbox(label="Input"), Textbox(label="Translation"), **kwargs)
-            raise ValueError("hftutor's gradio makes an Interface from a text-classification, fill-mask, text-generation, summarization or translation pipeline; for " + task + ", write gr.Interface(fn=..., inputs=..., outputs=...)")
+            raise ValueError("hftutor's gradio makes an Interface from a text-classification, token-classification, fill-mask, text-generation, summarization or translation pipeline; for " + task + ", write gr.Interface(fn=..., inputs=..., outputs=...)")
         def launch(self, share=False, debug=False, server_name=None, server_port=None, inbrowser=False, show_error=False, quiet=False, prevent_thread_lock=False):
             start = __hf_gr_begin()
             values = None
@@ -201,9 +205,80 @@ fn components(v: &MontyObject, what: &str) -> Result<Vec<Component>, MontyExcept
         .collect()
 }
 
+/// A dict's value at string key `key`.
+fn get<'a>(dict: &'a MontyObject, key: &str) -> Option<&'a MontyObject> {
+    let MontyObject::Dict(pairs) = dict else {
+        return None;
+    };
+    pairs
+        .iter()
+        .find(|(k, _)| matches!(k, MontyObject::String(s) if s == key))
+        .map(|(_, v)| v)
+}
+
+fn index(v: Option<&MontyObject>) -> Option<usize> {
+    match v {
+        Some(MontyObject::Int(i)) => usize::try_from(*i).ok(),
+        _ => None,
+    }
+}
+
+/// A HighlightedText value as gradio takes it: a list of `(text, label)` pairs, or
+/// `{"text": …, "entities": [{"entity" or "entity_group": …, "start": …, "end": …}]}` (what a
+/// token-classification pipeline gives). `None` when it is neither.
+fn highlighted(value: &MontyObject) -> Option<Vec<(String, Option<String>)>> {
+    if let MontyObject::List(items) = value {
+        return items
+            .iter()
+            .map(|item| match item {
+                MontyObject::List(pair) | MontyObject::Tuple(pair) if pair.len() == 2 => {
+                    Some((text_of(&pair[0]), optional_text(&pair[1])))
+                }
+                _ => None,
+            })
+            .collect();
+    }
+    let text = match get(value, "text")? {
+        MontyObject::String(t) => t.clone(),
+        _ => return None,
+    };
+    let MontyObject::List(entities) = get(value, "entities")? else {
+        return None;
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for e in entities {
+        let label = get(e, "entity_group")
+            .or_else(|| get(e, "entity"))
+            .map(text_of);
+        let (Some(start), Some(end)) = (index(get(e, "start")), index(get(e, "end"))) else {
+            continue;
+        };
+        // transformers' offsets count chars; skip overlapping or out-of-range ones.
+        if start < at || end > chars.len() || start > end {
+            continue;
+        }
+        if start > at {
+            out.push((chars[at..start].iter().collect(), None));
+        }
+        out.push((chars[start..end].iter().collect(), label));
+        at = end;
+    }
+    if at < chars.len() {
+        out.push((chars[at..].iter().collect(), None));
+    }
+    Some(out)
+}
+
 /// What an output component shows for `value`: a label's scores (a dict of label → score, best
-/// first), else the text.
+/// first), a HighlightedText's labelled pieces, else the text.
 fn shown(kind: &str, value: &MontyObject) -> Shown {
+    if kind == "highlightedtext" {
+        if let Some(pieces) = highlighted(value) {
+            return Shown::Highlighted(pieces);
+        }
+    }
     if kind == "label" {
         if let MontyObject::Dict(pairs) = value {
             let mut scores: Vec<(String, f64)> = pairs

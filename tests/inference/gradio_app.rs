@@ -163,3 +163,38 @@ fn a_form_runs_fn_on_what_the_student_typed() {
     assert_eq!(cell.calls[0].texts, form.to_vec(), "fn got the form's text");
     assert!(matches!(&app.results[0], Shown::Scores(s) if s[0].0 == "NEGATIVE"));
 }
+
+#[test]
+fn highlighted_text_takes_pairs_and_a_pipelines_entities() {
+    let cell = run(r#"import gradio as gr
+def pairs(t):
+    return [("Hello ", None), (t, "NAME")]
+def entities(t):
+    return {"text": t, "entities": [{"entity_group": "LOC", "start": 15, "end": 20, "word": "Paris"}]}
+gr.Interface(fn=pairs, inputs="text", outputs=gr.HighlightedText(), examples=[["Ann"]]).launch()
+gr.Interface(fn=entities, inputs="text", outputs="highlightedtext", examples=["Sarah lives in Paris now"]).launch()
+"#);
+    assert_eq!(cell.error, None);
+    assert_eq!(
+        cell.apps[0].results,
+        [Shown::Highlighted(vec![
+            ("Hello ".into(), None),
+            ("Ann".into(), Some("NAME".into()))
+        ])]
+    );
+    assert_eq!(
+        cell.apps[1].results,
+        [Shown::Highlighted(vec![
+            ("Sarah lives in ".into(), None),
+            ("Paris".into(), Some("LOC".into())),
+            (" now".into(), None)
+        ])]
+    );
+    let lines = hftutor::present::app::lines(&cell.apps[1]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("Sarah lives in Paris [LOC] now")),
+        "{lines:?}"
+    );
+}

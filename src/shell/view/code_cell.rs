@@ -220,6 +220,20 @@ fn app_lines(
                 &[],
                 &[Span::raw("  ")],
             )),
+            Shown::Highlighted(pieces) => {
+                // Each labelled piece stands out, its label after it, as gradio colours them.
+                let mut spans = vec![Span::styled(format!("→ {name}: "), th.label())];
+                for (text, label) in pieces {
+                    match label {
+                        Some(l) => {
+                            spans.push(Span::styled(safe::text(text).into_owned(), th.selected()));
+                            spans.push(Span::styled(format!(" {} ", safe::line(l)), th.dim()));
+                        }
+                        None => spans.push(Span::raw(safe::text(text).into_owned())),
+                    }
+                }
+                out.extend(wrap(&spans, width, &[], &[Span::raw("  ")]));
+            }
             Shown::Scores(scores) => {
                 out.push(Line::styled(format!("→ {name}:"), th.label()));
                 let bars: Vec<(String, f32)> = scores
