@@ -21,8 +21,11 @@ use crate::present;
 
 #[derive(Debug, Args)]
 pub struct PipelineArgs {
-    /// feature-extraction, sentence-similarity, text-generation, tokenize, text-classification,
-    /// fill-mask, token-classification, …
+    /// The task: feature-extraction, sentence-similarity, text-generation, tokenize,
+    /// text-classification, zero-shot-classification, semantic-search, train-classifier,
+    /// fill-mask, token-classification, question-answering, summarization, translation,
+    /// automatic-speech-recognition or image-classification (transformers' aliases work too,
+    /// such as sentiment-analysis and ner)
     pub task: String,
     /// Hub repo id or local folder (default: the course's model for the task).
     #[arg(long)]
@@ -94,8 +97,13 @@ pub struct PipelineArgs {
 pub fn run(course_dir: Option<&Path>, args: PipelineArgs) -> anyhow::Result<ExitCode> {
     let Some(task) = Task::parse(&args.task) else {
         let names: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
+        let aliases = Task::ALL.iter().flat_map(|t| t.names().iter().copied());
+        let guess = match crate::course::did_you_mean::closest(&args.task, aliases) {
+            Some(c) => format!(" (did you mean \"{c}\"?)"),
+            None => String::new(),
+        };
         anyhow::bail!(
-            "unknown task \"{}\"; tasks are: {}",
+            "unknown task \"{}\"{guess}; tasks are: {}",
             args.task,
             names.join(", ")
         );

@@ -19,7 +19,23 @@ pub fn show(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
         course.title,
         store.path().display()
     );
-    for lesson in &course.lessons {
+    // Columns as wide as the longest id and title (titles cut at 32 columns), so long ids
+    // don't push the rest out of line.
+    use crate::shell::wrap::{truncate, width};
+    let titles: Vec<String> = course
+        .lessons
+        .iter()
+        .map(|l| truncate(&crate::present::safe::line(&l.title), 32))
+        .collect();
+    let id_w = course
+        .lessons
+        .iter()
+        .map(|l| width(&l.id))
+        .max()
+        .unwrap_or(0);
+    let title_w = titles.iter().map(|t| width(t)).max().unwrap_or(0);
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
+    for (lesson, title) in course.lessons.iter().zip(&titles) {
         let exercises: Vec<&str> = lesson.exercises().map(|e| e.id.as_str()).collect();
         let quizzes: Vec<&str> = lesson.quizzes().map(|q| q.id.as_str()).collect();
         let state = progress.state(&lesson.id, &exercises, &quizzes);
@@ -47,9 +63,9 @@ pub fn show(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
             ""
         };
         outln!(
-            "{:<12} {:<32} {:<12} exercises {passed}/{}  quizzes {right}/{}{here}",
-            lesson.id,
-            crate::present::safe::line(&lesson.title),
+            "{} {} {:<12} exercises {passed}/{}  quizzes {right}/{}{here}",
+            pad(&crate::present::safe::line(&lesson.id), id_w),
+            pad(title, title_w),
             mark,
             exercises.len(),
             quizzes.len()

@@ -8,7 +8,7 @@ pub mod answers;
 mod check_classes;
 mod check_spec;
 pub(crate) mod course_file;
-mod did_you_mean;
+pub mod did_you_mean;
 mod exercise;
 mod exercise_params;
 mod front_matter;

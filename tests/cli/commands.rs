@@ -57,6 +57,31 @@ fn unknown_task_names_the_known_ones() {
     let all = text(&out);
     assert!(all.contains("unknown task \"sentiment\""), "{all}");
     assert!(all.contains("sentence-similarity"), "{all}");
+    // A misspelt name gets the closest one (issue 17).
+    let out = hftutor(&["pipeline", "sentimnet-analysis", "hello"], home.path());
+    let all = text(&out);
+    assert!(
+        all.contains("unknown task \"sentimnet-analysis\" (did you mean \"sentiment-analysis\"?)"),
+        "{all}"
+    );
+}
+
+/// Issue 17: ids longer than 12 characters pushed the columns out of line.
+#[test]
+fn progress_columns_line_up_with_long_ids() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hftutor(&["progress"], home.path());
+    let all = text(&out);
+    let starts: Vec<usize> = all
+        .lines()
+        .filter_map(|l| l.find(" exercises ").map(|i| l[..i].chars().count()))
+        .collect();
+    assert!(starts.len() > 10, "{all}");
+    assert!(starts.iter().all(|&s| s == starts[0]), "{starts:?}\n{all}");
+    assert!(
+        all.contains("meaning-as-numbers "),
+        "a long id, whole: {all}"
+    );
 }
 
 #[test]
@@ -112,4 +137,20 @@ fn python_output_cannot_drive_the_terminal() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
     assert!(stdout.contains("^[]52"), "{stdout:?}");
+}
+
+/// Issue 17: `pipeline --help` cut the task list with "…"; it names every task of the registry.
+#[test]
+fn pipeline_help_names_every_task() {
+    let home = tempfile::tempdir().unwrap();
+    let out = hftutor(&["pipeline", "--help"], home.path());
+    let help = text(&out);
+    for task in hftutor::domain::Task::ALL {
+        assert!(
+            help.contains(task.name()),
+            "{} missing from: {help}",
+            task.name()
+        );
+    }
+    assert!(!help.contains("token-classification, …"), "{help}");
 }

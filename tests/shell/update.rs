@@ -329,3 +329,22 @@ fn pasted_text_goes_into_the_field_on_one_line() {
     );
     assert_eq!(app.exercise_ui(1, "pair").expect("panel").cursor, 24);
 }
+
+/// Issue 17: `i` went back into the last field used, and a student wiped the prompt thinking
+/// they were in another field. Typing starts in the first field each time.
+#[test]
+fn i_starts_typing_in_the_first_field() {
+    let mut app = app_at(1, 80, 24);
+    app.update(Action::StartTyping);
+    app.update(Action::NextField);
+    assert_eq!(app.exercise_ui(1, "pair").expect("panel").field, 1);
+    app.update(Action::StopTyping);
+    app.on_key(key(KeyCode::Char('i')));
+    let ui = app.exercise_ui(1, "pair").expect("panel");
+    assert_eq!((app.focus(), ui.field), (Focus::Typing, 0));
+    assert_eq!(
+        ui.cursor,
+        ui.values[0].chars().count(),
+        "at the end of its text"
+    );
+}

@@ -156,7 +156,15 @@ impl App {
         };
         let mut too_long = false;
         match action {
-            Action::StartTyping if fields > 0 => self.focus = Focus::Typing,
+            // Typing starts in the first field, so a student can't wipe the prompt thinking
+            // they are in a later one (issue 17); Tab moves on.
+            Action::StartTyping if fields > 0 => {
+                if self.focus != Focus::Typing {
+                    ui.field = 0;
+                    ui.cursor = field_len(ui);
+                }
+                self.focus = Focus::Typing;
+            }
             Action::StopTyping => self.focus = Focus::Lesson,
             Action::NextField | Action::PrevField if fields > 0 => {
                 ui.field = if action == Action::NextField {
