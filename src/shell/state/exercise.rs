@@ -196,8 +196,15 @@ impl App {
                         .map(|c| if c.is_control() { ' ' } else { c })
                         .take(room.saturating_add(1))
                         .collect();
-                    let kept: String = clean.chars().take(room).collect();
+                    let mut kept: String = clean.chars().take(room).collect();
                     too_long = kept.len() < clean.len();
+                    // Cut between words, not inside one ("week" must not become "wee").
+                    let next = clean.chars().nth(room);
+                    if too_long && next.is_some_and(|c| !c.is_whitespace()) {
+                        if let Some(space) = kept.rfind(char::is_whitespace) {
+                            kept.truncate(space);
+                        }
+                    }
                     let at = byte_at(value, ui.cursor);
                     value.insert_str(at, &kept);
                     ui.cursor += kept.chars().count();

@@ -49,7 +49,7 @@ pub const NO_HINTS: &str = "This exercise has no hints.";
 pub const NO_MORE_HINTS: &str = "No more hints: you have seen them all.";
 /// Status when typing or a paste would pass the input box's limit.
 pub fn input_too_long(max: usize) -> String {
-    format!("That is too long for this box: it keeps the first {max} characters.")
+    format!("That is too long for this box: it keeps at most the first {max} characters, up to the last whole word.")
 }
 pub const WORKER_GONE: &str =
     "The model thread stopped unexpectedly (its message shows after you quit): restart hftutor to run models.";
