@@ -45,6 +45,23 @@ impl HubError {
     }
 }
 
+/// Why a request got no answer, in a student's words (ureq says "Dns Failed: resolve dns name
+/// 'huggingface.co:443'").
+fn transport_words(t: &ureq::Transport) -> String {
+    use ureq::ErrorKind as K;
+    match t.kind() {
+        K::Dns => "its address can't be looked up: this computer is offline, or the network here blocks it".to_string(),
+        K::ConnectionFailed | K::ProxyConnect => {
+            "no connection could be made: this computer is offline, or the network here blocks it".to_string()
+        }
+        K::Io => "the connection broke or stalled".to_string(),
+        kind => match t.message() {
+            Some(m) => format!("{kind}: {m}"),
+            None => kind.to_string(),
+        },
+    }
+}
+
 /// A file fetched into the cache.
 #[derive(Debug, Clone)]
 pub struct Fetched {
@@ -191,11 +208,7 @@ impl Hub {
                 }
                 Err(ureq::Error::Transport(t)) => {
                     // Without the URL: the same reason is shown for every file of the session.
-                    let why = match t.message() {
-                        Some(m) => format!("{}: {m}", t.kind()),
-                        None => t.kind().to_string(),
-                    };
-                    return Err(HubError::Unreachable(why));
+                    return Err(HubError::Unreachable(transport_words(&t)));
                 }
             };
             let header = |name: &str| {

@@ -32,8 +32,17 @@ enum NoHub {
     /// The Hub proved unreachable earlier in the session; why, as said then.
     #[error("{0}")]
     Down(String),
-    #[error("{source} after {seconds:.1} s")]
+    /// The time is said when it is worth saying (a wait that ended in a timeout), not "0.0 s".
+    #[error("{source}{}", took(*.seconds))]
     Failed { source: HubError, seconds: f64 },
+}
+
+fn took(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!(" after {seconds:.1} s")
+    } else {
+        String::new()
+    }
 }
 
 pub(super) fn file(

@@ -508,3 +508,32 @@ fn a_same_size_damaged_blob_is_noticed_on_first_use() {
         .expect("repaired");
     assert_eq!(std::fs::read(found).expect("read"), bytes);
 }
+
+/// Issue 17: with the Hub out of reach, the message said "Connection Failed: Connect error: …"
+/// or "Dns Failed: resolve dns name …", and "after 0.0 s". It says what that means instead.
+#[test]
+fn an_unreachable_hub_is_said_in_plain_words() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut config = sealed_config(&tmp.path().join("hub"));
+    config.offline = false;
+    config.endpoint = "http://127.0.0.1:9".to_string();
+    let p = Provision::new(config);
+    let err = p
+        .file(
+            &ModelRef::new("someone/not-cached"),
+            "config.json",
+            &mut |_| {},
+        )
+        .expect_err("nothing is there")
+        .to_string();
+    assert!(
+        err.contains(
+            "no connection could be made: this computer is offline, or the network here blocks it"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("after 0.0 s") && !err.contains("Connect error"),
+        "{err}"
+    );
+}
