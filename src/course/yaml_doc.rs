@@ -236,7 +236,7 @@ impl<'a> YamlDoc<'a> {
             (Kind::Exercise, Some("check")) if only_keys => ("check", String::new()),
             (Kind::Exercise, Some("params")) if only_keys => ("param", String::new()),
             _ if path.is_empty() => ("key", format!(" in {}", self.kind.name())),
-            _ => ("key", format!(" in {path}")),
+            _ => ("key", in_path(path)),
         };
         let hint = match did_you_mean::closest(field, expected.iter().map(String::as_str)) {
             Some(c) => format!(" (did you mean \"{c}\"?)"),
@@ -265,10 +265,13 @@ impl<'a> YamlDoc<'a> {
                 self.kind.name()
             );
         }
-        let mut msg = format!("{path} should be {expected}, not {found_text}");
+        let mut msg = format!(
+            "{} should be {expected}, not {found_text}",
+            human_path(path)
+        );
         if expected == "true or false" {
             msg.push_str(" (write true or false)");
-        } else if expected == "a text"
+        } else if expected.starts_with("a text")
             && (found.starts_with("map") || found.starts_with("sequence"))
         {
             msg.push_str(" (put a text containing `: `, `[` or `{` in quotes)");
@@ -281,8 +284,36 @@ fn in_path(path: &str) -> String {
     if path.is_empty() {
         String::new()
     } else {
-        format!(" in {path}")
+        format!(" in {}", human_path(path))
     }
+}
+
+/// A serde path as a teacher reads it, counting from 1 as every other message does:
+/// `hints[2]` is "hint 3", `choices[1].correct` is "choice 2's correct" (issue 17).
+fn human_path(path: &str) -> String {
+    let mut out = String::new();
+    let mut after_index = false;
+    for seg in parse_path(path) {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push_str(if after_index { "'s " } else { "." });
+                }
+                out.push_str(&k);
+                after_index = false;
+            }
+            Seg::Index(i) => {
+                // "hints" → "hint 3"; a key that isn't a plural keeps its name.
+                let word_start = out.rfind(['.', ' ']).map_or(0, |at| at + 1);
+                if out[word_start..].len() > 1 && out.ends_with('s') {
+                    out.pop();
+                }
+                out.push_str(&format!(" {}", i + 1));
+                after_index = true;
+            }
+        }
+    }
+    out
 }
 
 /// Splits serde_yaml's `path: message` into its parts (the path is empty at the top level).
@@ -371,6 +402,16 @@ fn syntax_hint(body: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn paths_count_from_one_in_words() {
+        assert_eq!(human_path("hints[0]"), "hint 1");
+        assert_eq!(human_path("choices[1].correct"), "choice 2's correct");
+        assert_eq!(human_path("inputs[2].label"), "input 3's label");
+        assert_eq!(human_path("check.score.min"), "check.score.min");
+        assert_eq!(human_path("solution[1]"), "solution 2");
+    }
+
     use super::*;
 
     #[derive(Debug, serde::Deserialize)]
