@@ -117,7 +117,45 @@ impl<'a> YamlDoc<'a> {
             Err(e) => {
                 let (pos, message) = self.describe(&e);
                 report.error(pos, message);
+                self.other_unknown_keys(&e, pos, report);
                 None
+            }
+        }
+    }
+
+    /// serde stops at the first unknown key of a map (`gaol` hid `hint`): report the map's other
+    /// keys that aren't among the known ones too (issue 17).
+    fn other_unknown_keys(
+        &self,
+        err: &serde_yaml::Error,
+        first: (usize, usize),
+        report: &mut Report,
+    ) {
+        let full = err.to_string();
+        let (path, body) = split_path(&full);
+        let body = self.strip_locations(body, err.location().map(|l| (l.line(), l.column())));
+        let Some(rest) = body.strip_prefix("unknown field `") else {
+            return;
+        };
+        let (_, expected) = unknown_field_parts(rest);
+        if expected.is_empty() {
+            return;
+        }
+        let Some(yaml_tree::Kind::Map(entries)) = self
+            .tree
+            .as_ref()
+            .and_then(|t| t.at(&parse_path(path)))
+            .map(|n| &n.kind)
+        else {
+            return;
+        };
+        for (k, _) in entries {
+            let yaml_tree::Kind::Scalar(key) = &k.kind else {
+                continue;
+            };
+            let at = self.to_file(k.pos());
+            if at != first && !expected.iter().any(|e| e == key) {
+                report.error(at, self.unknown_key_message(path, key, &expected));
             }
         }
     }
