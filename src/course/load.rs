@@ -53,7 +53,18 @@ pub fn load(source: &Source, rules: &dyn AnswerRules) -> (Option<Course>, Vec<Pr
     let mut files: Vec<(String, Report, Option<Parsed>)> = Vec::new();
     for name in &names {
         let mut report = Report::new(source.shown(name));
+        let listed = course_file
+            .lessons
+            .iter()
+            .any(|(e, _)| e == name || name.strip_suffix(".md") == Some(e.as_str()));
         let parsed = match source.read(name) {
+            // A Markdown file that isn't listed and has no front matter is the teacher's own
+            // (notes.md, TODO.md): not a lesson, so not an error (issue 17).
+            Ok(Some(text))
+                if !listed && !text.trim_start_matches('\u{feff}').starts_with("---") =>
+            {
+                continue;
+            }
             Ok(Some(text)) => lesson::parse(name, &text, &mut report),
             Ok(None) => None,
             Err(why) => {
